@@ -1,0 +1,307 @@
+"""In-memory storage: every port over Python dicts, for fast tests and `memory://`.
+
+A unit of work works on a copy of the committed state and swaps it in at commit, under one
+lock held for the whole transaction: transactions are serialised, a rollback (or an error)
+leaves nothing behind, and sequences roll back with the rest, so no number is ever handed out
+twice. Aggregates are immutable, so copying the dicts is enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import attrs
+
+from chorus.domain.acces import Perimetre
+from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure, TypeIdentifiant, Utilisateur
+from chorus.domain.statuts import StatutMemoire
+from chorus.ports.requetes import (
+    CleDeTri,
+    CriteresMemoire,
+    Page,
+    Pagination,
+    ResumeMemoire,
+    Tri,
+)
+
+
+@attrs.define
+class _Etat:
+    structures: dict[str, Structure] = attrs.Factory(dict)
+    utilisateurs: dict[str, Utilisateur] = attrs.Factory(dict)
+    memoires: dict[str, Memoire] = attrs.Factory(dict)
+    resumes: dict[str, ResumeMemoire] = attrs.Factory(dict)
+    sequences: dict[str, int] = attrs.Factory(dict)
+
+    def copie(self) -> _Etat:
+        return _Etat(
+            dict(self.structures),
+            dict(self.utilisateurs),
+            dict(self.memoires),
+            dict(self.resumes),
+            dict(self.sequences),
+        )
+
+
+class MemoireVive:
+    """The committed state shared by every unit of work of one in-memory store."""
+
+    def __init__(self) -> None:
+        self.etat = _Etat()
+        self.verrou = threading.Lock()
+
+
+class _Depot:
+    def __init__(self, uow: UniteDeTravailEnMemoire) -> None:
+        self._uow = uow
+
+    @property
+    def _etat(self) -> _Etat:
+        return self._uow.etat
+
+
+_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+
+
+def _suivante(stockes: dict[str, _A], agregat: _A) -> _A:
+    actuel = stockes.get(agregat.id)
+    if actuel is None:
+        raise NonTrouve("Introuvable : l'objet a été supprimé entre-temps.")
+    if actuel.version != agregat.version:
+        raise ConflitDeVersion(attendue=agregat.version, actuelle=actuel.version)
+    return attrs.evolve(agregat, version=agregat.version + 1)
+
+
+class DepotStructures(_Depot):
+    def ajouter(self, structure: Structure) -> None:
+        if self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None:
+            raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
+        self._etat.structures[structure.id] = structure
+
+    def obtenir(self, structure_id: str) -> Structure:
+        try:
+            return self._etat.structures[structure_id]
+        except KeyError:
+            raise NonTrouve(
+                "Introuvable : cette structure n'existe pas ou ne vous est pas accessible."
+            ) from None
+
+    def par_identifiant(
+        self, type_identifiant: TypeIdentifiant, identifiant: str
+    ) -> Structure | None:
+        for structure in self._etat.structures.values():
+            if (
+                structure.type_identifiant is type_identifiant
+                and structure.identifiant == identifiant
+            ):
+                return structure
+        return None
+
+    def enregistrer(self, structure: Structure) -> Structure:
+        suivante = _suivante(self._etat.structures, structure)
+        self._etat.structures[structure.id] = suivante
+        return suivante
+
+    def pour_utilisateur(self, utilisateur_id: str) -> Sequence[Structure]:
+        return sorted(
+            (
+                s
+                for s in self._etat.structures.values()
+                if s.rattachement_de(utilisateur_id) is not None
+            ),
+            key=lambda s: (s.raison_sociale.casefold(), s.id),
+        )
+
+
+class DepotUtilisateurs(_Depot):
+    def ajouter(self, utilisateur: Utilisateur) -> None:
+        if self.par_email(utilisateur.email) is not None:
+            raise Conflit("Un compte existe déjà avec cette adresse électronique.", champ="email")
+        self._etat.utilisateurs[utilisateur.id] = utilisateur
+
+    def obtenir(self, utilisateur_id: str) -> Utilisateur:
+        try:
+            return self._etat.utilisateurs[utilisateur_id]
+        except KeyError:
+            raise NonTrouve("Introuvable : cet utilisateur n'existe pas.") from None
+
+    def par_email(self, email: str) -> Utilisateur | None:
+        cherche = email.lower()
+        return next((u for u in self._etat.utilisateurs.values() if u.email == cherche), None)
+
+    def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
+        suivant = _suivante(self._etat.utilisateurs, utilisateur)
+        self._etat.utilisateurs[utilisateur.id] = suivant
+        return suivant
+
+
+class DepotMemoires(_Depot):
+    def _indexer(self, memoire: Memoire) -> None:
+        self._etat.memoires[memoire.id] = memoire
+        self._etat.resumes[memoire.id] = ResumeMemoire.depuis(memoire)
+
+    def ajouter(self, memoire: Memoire) -> None:
+        if memoire.id in self._etat.memoires or self.par_numero(memoire.numero) is not None:
+            raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
+        self._indexer(memoire)
+
+    def obtenir(self, memoire_id: str) -> Memoire:
+        try:
+            return self._etat.memoires[memoire_id]
+        except KeyError:
+            raise NonTrouve(
+                "Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible."
+            ) from None
+
+    def par_numero(self, numero: str) -> Memoire | None:
+        return next((m for m in self._etat.memoires.values() if m.numero == numero), None)
+
+    def par_empreinte(self, empreinte: str) -> Memoire | None:
+        return next(
+            (
+                m
+                for m in self._etat.memoires.values()
+                if m.certificat is not None and m.certificat.empreinte == empreinte
+            ),
+            None,
+        )
+
+    def enregistrer(self, memoire: Memoire) -> Memoire:
+        suivant = _suivante(self._etat.memoires, memoire)
+        if suivant.numero != self._etat.memoires[memoire.id].numero:
+            autre = self.par_numero(suivant.numero)
+            if autre is not None and autre.id != memoire.id:
+                raise Conflit(f"Le numéro {suivant.numero} est déjà attribué.", champ="numero")
+        self._indexer(suivant)
+        return suivant
+
+    def supprimer(self, memoire_id: str) -> None:
+        self.obtenir(memoire_id)
+        del self._etat.memoires[memoire_id]
+        del self._etat.resumes[memoire_id]
+
+
+_CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
+    CleDeTri.NUMERO: lambda r: r.numero,
+    CleDeTri.DATE_CREATION: lambda r: r.date_creation,
+    CleDeTri.DATE_DEPOT: lambda r: r.date_depot,
+    CleDeTri.DATE_STATUT: lambda r: r.date_statut,
+    CleDeTri.MONTANT_TTC: lambda r: r.net_a_payer,
+    CleDeTri.JURIDICTION: lambda r: r.juridiction_code,
+    CleDeTri.STATUT: lambda r: r.statut.value,
+}
+
+
+def trier(resumes: Sequence[ResumeMemoire], tri: Tri) -> list[ResumeMemoire]:
+    """Sort by the key, ties broken by id; rows without a value (a draft has no date de
+    dépôt) come last in either direction."""
+    cle = _CLES[tri.cle]
+    avec = [r for r in resumes if cle(r) is not None]
+    sans = [r for r in resumes if cle(r) is None]
+    avec.sort(key=lambda r: (cle(r), r.id), reverse=tri.descendant)
+    sans.sort(key=lambda r: r.id, reverse=tri.descendant)
+    return avec + sans
+
+
+class RequetesMemoires(_Depot):
+    def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
+        return trier([r for r in self._etat.resumes.values() if r.correspond(criteres)], tri)
+
+    def rechercher(
+        self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
+    ) -> Page[ResumeMemoire]:
+        resultats = self.tous(criteres, tri)
+        debut = pagination.decalage
+        return Page(
+            elements=tuple(resultats[debut : debut + pagination.par_page]),
+            total=len(resultats),
+            page=pagination.page,
+            par_page=pagination.par_page,
+        )
+
+    def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
+        comptes: dict[str, dict[StatutMemoire, int]] = {}
+        for resume in self._etat.resumes.values():
+            if perimetre.couvre(resume.structure_id, resume.service_id):
+                par_statut = comptes.setdefault(resume.structure_id, {})
+                par_statut[resume.statut] = par_statut.get(resume.statut, 0) + 1
+        return comptes
+
+
+class SequencesEnMemoire(_Depot):
+    def suivant(self, nom: str) -> int:
+        valeur = self._etat.sequences.get(nom, 0) + 1
+        self._etat.sequences[nom] = valeur
+        return valeur
+
+
+class UniteDeTravailEnMemoire:
+    """A unit of work over a `MemoireVive`; re-enterable, one transaction per `with`."""
+
+    def __init__(self, memoire_vive: MemoireVive | None = None) -> None:
+        self._vive = memoire_vive or MemoireVive()
+        self.etat = self._vive.etat
+        self._ouverte = False
+        self.structures = DepotStructures(self)
+        self.utilisateurs = DepotUtilisateurs(self)
+        self.memoires = DepotMemoires(self)
+        self.requetes = RequetesMemoires(self)
+        self.sequences = SequencesEnMemoire(self)
+
+    def __enter__(self) -> Self:
+        self._vive.verrou.acquire()
+        self._ouverte = True
+        self.etat = self._vive.etat.copie()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._ouverte = False
+            self._vive.verrou.release()
+
+    def commit(self) -> None:
+        if not self._ouverte:
+            raise RuntimeError("commit outside a unit of work")
+        self._vive.etat = self.etat
+        self.etat = self.etat.copie()
+
+    def rollback(self) -> None:
+        self.etat = self._vive.etat.copie()
+
+
+class BlobsEnMemoire:
+    """Contents by SHA-256, in a dict."""
+
+    def __init__(self) -> None:
+        self._contenus: dict[str, bytes] = {}
+        self._verrou = threading.Lock()
+
+    def deposer(self, contenu: bytes) -> str:
+        adresse = hashlib.sha256(contenu).hexdigest()
+        with self._verrou:
+            self._contenus.setdefault(adresse, bytes(contenu))
+        return adresse
+
+    def lire(self, sha256: str) -> bytes:
+        with self._verrou:
+            try:
+                return self._contenus[sha256]
+            except KeyError:
+                raise NonTrouve("Le contenu de cette pièce jointe est introuvable.") from None
+
+    def existe(self, sha256: str) -> bool:
+        with self._verrou:
+            return sha256 in self._contenus

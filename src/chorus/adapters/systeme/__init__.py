@@ -1,0 +1,1 @@
+"""Adapters of the machine's services: clocks and identifier generators."""

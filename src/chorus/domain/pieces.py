@@ -1,0 +1,185 @@
+"""Pièces jointes: their metadata, the accepted formats (checked by content) and file names.
+
+The content itself lives in a blob store, addressed by its SHA-256; the domain only sees the
+bytes long enough to recognise their format and compute that fingerprint.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import datetime
+
+import attrs
+
+from chorus.domain.errors import ValidationError
+from chorus.domain.textes import texte_obligatoire
+
+TAILLE_MAXIMUM = 10 * 1024 * 1024
+NOMBRE_MAXIMUM_PAR_MEMOIRE = 50
+LONGUEUR_MAXIMUM_NOM = 100
+
+
+class TypePiece(enum.Enum):
+    REQUISITION = "REQUISITION"
+    ATTESTATION_MISSION = "ATTESTATION_MISSION"
+    ATTESTATION_SERVICE_FAIT = "ATTESTATION_SERVICE_FAIT"
+    BORDEREAU_FRAIS = "BORDEREAU_FRAIS"
+    DEVIS = "DEVIS"
+    COORDONNEE_BANCAIRE = "COORDONNEE_BANCAIRE"
+    AUTRE = "AUTRE"
+
+    @property
+    def libelle(self) -> str:
+        return {
+            TypePiece.REQUISITION: "Réquisition (ou ordonnance, jugement, commission rogatoire)",
+            TypePiece.ATTESTATION_MISSION: "Attestation de mission",
+            TypePiece.ATTESTATION_SERVICE_FAIT: "Attestation de service fait",
+            TypePiece.BORDEREAU_FRAIS: "Bordereau des frais de déplacement et d'affranchissement",
+            TypePiece.DEVIS: "Devis ou bon de commande",
+            TypePiece.COORDONNEE_BANCAIRE: "Coordonnée bancaire",
+            TypePiece.AUTRE: "Autre",
+        }[self]
+
+
+class FormatFichier(enum.Enum):
+    """Accepted formats; the value is the media type the file is served with."""
+
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    TIFF = "image/tiff"
+    ODT = "application/vnd.oasis.opendocument.text"
+    ODS = "application/vnd.oasis.opendocument.spreadsheet"
+    DOC = "application/msword"
+    XLS = "application/vnd.ms-excel"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    XML = "application/xml"
+    ZIP = "application/zip"
+
+
+_FORMATS_ACCEPTES = "PDF, JPEG, PNG, TIFF, ODT, ODS, DOC, DOCX, XLS, XLSX, XML ou ZIP"
+
+
+def _format_zip(contenu: bytes) -> FormatFichier:
+    try:
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            noms = archive.namelist()
+            if "mimetype" in noms:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                for candidat in (FormatFichier.ODT, FormatFichier.ODS):
+                    if mimetype == candidat.value:
+                        return candidat
+            if any(n.startswith("word/") for n in noms) and "[Content_Types].xml" in noms:
+                return FormatFichier.DOCX
+            if any(n.startswith("xl/") for n in noms) and "[Content_Types].xml" in noms:
+                return FormatFichier.XLSX
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
+        raise ValidationError(
+            "L'archive ZIP est endommagée ou illisible.", champ="fichier"
+        ) from None
+    return FormatFichier.ZIP
+
+
+def detecter_format(contenu: bytes, nom_fichier: str = "") -> FormatFichier:
+    """The format of a file, recognised from its first bytes (never from its name).
+
+    The name only tells apart the two Office 97 formats, which share one container.
+    """
+    if not contenu:
+        raise ValidationError("Le fichier est vide.", champ="fichier")
+    if contenu.startswith(b"%PDF-"):
+        return FormatFichier.PDF
+    if contenu.startswith(b"\xff\xd8\xff"):
+        return FormatFichier.JPEG
+    if contenu.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FormatFichier.PNG
+    if contenu.startswith((b"II*\x00", b"MM\x00*")):
+        return FormatFichier.TIFF
+    if contenu.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if nom_fichier.lower().endswith((".xls", ".xlt")):
+            return FormatFichier.XLS
+        return FormatFichier.DOC
+    if contenu.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _format_zip(contenu)
+    debut = contenu[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if debut.startswith(b"<?xml"):
+        return FormatFichier.XML
+    raise ValidationError(
+        f"Ce type de fichier n'est pas accepté ; formats acceptés : {_FORMATS_ACCEPTES}.",
+        champ="fichier",
+    )
+
+
+_INTERDITS = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+
+
+def nettoyer_nom_fichier(nom: str) -> str:
+    """A file name safe to store and serve: no folder, no control or reserved character,
+    at most 100 characters with its extension kept."""
+    base = unicodedata.normalize("NFC", nom).replace("\\", "/").rsplit("/", 1)[-1]
+    base = _INTERDITS.sub("_", base).strip(" .")
+    if not base:
+        base = "piece"
+    if len(base) > LONGUEUR_MAXIMUM_NOM:
+        racine, point, extension = base.rpartition(".")
+        if point and 0 < len(extension) <= 10 and racine:
+            base = racine[: LONGUEUR_MAXIMUM_NOM - len(extension) - 1] + "." + extension
+        else:
+            base = base[:LONGUEUR_MAXIMUM_NOM]
+    return base
+
+
+def empreinte_sha256(contenu: bytes) -> str:
+    """The hex SHA-256 of a content: its address in the blob store."""
+    return hashlib.sha256(contenu).hexdigest()
+
+
+@attrs.frozen
+class PieceJointe:
+    """The metadata of an attached file; its content is found by `sha256`."""
+
+    id: str
+    nom_fichier: str
+    type_piece: TypePiece
+    designation: str
+    sha256: str
+    taille: int
+    format: FormatFichier
+    date_ajout: datetime
+    numero_ligne: int | None = None
+
+    @staticmethod
+    def depuis_contenu(
+        *,
+        id: str,
+        contenu: bytes,
+        nom_fichier: str,
+        type_piece: TypePiece,
+        designation: str | None,
+        date_ajout: datetime,
+        numero_ligne: int | None = None,
+    ) -> PieceJointe:
+        """Check an uploaded file (size, format by content) and describe it."""
+        if len(contenu) > TAILLE_MAXIMUM:
+            raise ValidationError(
+                f"Le fichier dépasse la taille maximale de 10 Mo ({len(contenu)} octets).",
+                champ="fichier",
+            )
+        nom = nettoyer_nom_fichier(nom_fichier)
+        return PieceJointe(
+            id=id,
+            nom_fichier=nom,
+            type_piece=type_piece,
+            designation=texte_obligatoire(designation or nom, "designation", maximum=200),
+            sha256=empreinte_sha256(contenu),
+            taille=len(contenu),
+            format=detecter_format(contenu, nom),
+            date_ajout=date_ajout,
+            numero_ligne=numero_ligne,
+        )

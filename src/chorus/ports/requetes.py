@@ -1,0 +1,248 @@
+"""Read side of the mémoires: search criteria, sorting, pages, the summary row, counts.
+
+Searches return `ResumeMemoire` rows (what a list shows), not whole aggregates, so that an
+adapter can answer them from an index without loading lines and pièces.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, Protocol, TypeVar
+
+import attrs
+
+from chorus.domain.acces import Perimetre
+from chorus.domain.calendrier import jour_a_paris
+from chorus.domain.errors import ValidationError
+from chorus.domain.memoire import Memoire, ModeDepot
+from chorus.domain.statuts import StatutMemoire
+
+T = TypeVar("T")
+
+PAR_PAGE_DEFAUT = 50
+PAR_PAGE_MAXIMUM = 500
+
+
+@attrs.frozen
+class FiltresMemoire:
+    """What a user searches by; every filter given must match (dates are days in Paris)."""
+
+    numero: str | None = None
+    structure_id: str | None = None
+    service_id: str | None = None
+    juridiction_code: str | None = None
+    numero_engagement_juridique: str | None = None
+    categorie_prestataire: str | None = None
+    texte_reference: str | None = None
+    numero_affaire: str | None = None
+    statuts: frozenset[StatutMemoire] = frozenset()
+    date_depot_du: date | None = None
+    date_depot_au: date | None = None
+    date_statut_du: date | None = None
+    date_statut_au: date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for du, au, champ in (
+            (self.date_depot_du, self.date_depot_au, "date_depot_au"),
+            (self.date_statut_du, self.date_statut_au, "date_statut_au"),
+        ):
+            if du is not None and au is not None and au < du:
+                raise ValidationError("La date de fin précède la date de début.", champ=champ)
+
+
+@attrs.frozen
+class CriteresMemoire:
+    """The filters, within what the searching user may see.
+
+    `perimetre` restricts by structure and service (a prestataire); `juridictions` by court
+    (an agent). None means no restriction of that kind; the use cases always set one.
+    """
+
+    filtres: FiltresMemoire
+    perimetre: Perimetre | None = None
+    juridictions: frozenset[str] | None = None
+    inclure_brouillons: bool = True
+
+
+class CleDeTri(enum.Enum):
+    NUMERO = "numero"
+    DATE_CREATION = "date_creation"
+    DATE_DEPOT = "date_depot"
+    DATE_STATUT = "date_statut"
+    MONTANT_TTC = "montant_ttc"
+    JURIDICTION = "juridiction_code"
+    STATUT = "statut"
+
+
+@attrs.frozen
+class Tri:
+    """A sort order; `depuis("-date_depot")` reads the API's notation. Ties break on id."""
+
+    cle: CleDeTri = CleDeTri.DATE_STATUT
+    descendant: bool = True
+
+    @staticmethod
+    def depuis(texte: str | None) -> Tri:
+        if not texte:
+            return Tri()
+        descendant = texte.startswith("-")
+        nom = texte.lstrip("-+")
+        for cle in CleDeTri:
+            if cle.value == nom:
+                return Tri(cle, descendant)
+        possibles = ", ".join(c.value for c in CleDeTri)
+        raise ValidationError(
+            f"Tri « {texte} » inconnu ; tris possibles : {possibles} (précédé de - pour "
+            "l'ordre décroissant).",
+            champ="tri",
+        )
+
+
+@attrs.frozen
+class Pagination:
+    page: int = 1
+    par_page: int = PAR_PAGE_DEFAUT
+
+    def __attrs_post_init__(self) -> None:
+        if self.page < 1:
+            raise ValidationError("La page commence à 1.", champ="page")
+        if not 1 <= self.par_page <= PAR_PAGE_MAXIMUM:
+            raise ValidationError(
+                f"Le nombre de lignes par page va de 1 à {PAR_PAGE_MAXIMUM}.", champ="par_page"
+            )
+
+    @property
+    def decalage(self) -> int:
+        return (self.page - 1) * self.par_page
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    elements: tuple[T, ...]
+    total: int
+    page: int
+    par_page: int
+
+
+@attrs.frozen
+class ResumeMemoire:
+    """A mémoire as lists show it."""
+
+    id: str
+    numero: str
+    numero_brouillon: str | None
+    structure_id: str
+    service_id: str | None
+    juridiction_code: str
+    categorie_prestataire: str | None
+    texte_reference: str
+    numero_engagement_juridique: str | None
+    numero_facture: str | None
+    statut: StatutMemoire
+    mode_depot: ModeDepot
+    date_creation: datetime
+    date_depot: datetime | None
+    date_statut: datetime
+    montant_ht: Decimal
+    montant_tva: Decimal
+    montant_ttc: Decimal
+    net_a_payer: Decimal
+    montant_paye: Decimal | None
+    date_paiement: date | None
+    numeros_affaire: tuple[str, ...]
+    parent_id: str | None
+
+    @staticmethod
+    def depuis(memoire: Memoire) -> ResumeMemoire:
+        totaux = memoire.totaux
+        entete = memoire.entete
+        return ResumeMemoire(
+            id=memoire.id,
+            numero=memoire.numero,
+            numero_brouillon=memoire.numero_brouillon,
+            structure_id=entete.structure_id,
+            service_id=entete.service_id,
+            juridiction_code=entete.juridiction_code,
+            categorie_prestataire=entete.categorie_prestataire,
+            texte_reference=entete.texte_reference,
+            numero_engagement_juridique=entete.numero_engagement_juridique,
+            numero_facture=entete.numero_facture,
+            statut=memoire.statut,
+            mode_depot=memoire.mode_depot,
+            date_creation=memoire.date_creation,
+            date_depot=memoire.date_depot,
+            date_statut=memoire.date_statut,
+            montant_ht=totaux.montant_ht,
+            montant_tva=totaux.montant_tva,
+            montant_ttc=totaux.montant_ttc,
+            net_a_payer=totaux.net_a_payer,
+            montant_paye=memoire.montant_paye,
+            date_paiement=memoire.date_paiement,
+            numeros_affaire=tuple(dict.fromkeys(ligne.numero_affaire for ligne in memoire.lignes)),
+            parent_id=memoire.parent_id,
+        )
+
+    def correspond(self, criteres: CriteresMemoire) -> bool:
+        """The reference semantics of `CriteresMemoire`, for adapters that search by scan."""
+        if criteres.perimetre is not None and not criteres.perimetre.couvre(
+            self.structure_id, self.service_id
+        ):
+            return False
+        if criteres.juridictions is not None and self.juridiction_code not in criteres.juridictions:
+            return False
+        if not criteres.inclure_brouillons and self.statut is StatutMemoire.BROUILLON:
+            return False
+        c = criteres.filtres
+        if c.numero is not None and c.numero.strip().upper() not in (
+            self.numero,
+            self.numero_brouillon,
+        ):
+            return False
+        egalites = (
+            (c.structure_id, self.structure_id),
+            (c.service_id, self.service_id),
+            (c.juridiction_code, self.juridiction_code),
+            (c.numero_engagement_juridique, self.numero_engagement_juridique),
+            (c.categorie_prestataire, self.categorie_prestataire),
+            (c.texte_reference, self.texte_reference),
+        )
+        if any(voulu is not None and voulu != valeur for voulu, valeur in egalites):
+            return False
+        if c.numero_affaire is not None and c.numero_affaire not in self.numeros_affaire:
+            return False
+        if c.statuts and self.statut not in c.statuts:
+            return False
+        if c.date_depot_du is not None or c.date_depot_au is not None:
+            if self.date_depot is None:
+                return False
+            jour = jour_a_paris(self.date_depot)
+            if (c.date_depot_du and jour < c.date_depot_du) or (
+                c.date_depot_au and jour > c.date_depot_au
+            ):
+                return False
+        jour_statut = jour_a_paris(self.date_statut)
+        if c.date_statut_du is not None and jour_statut < c.date_statut_du:
+            return False
+        return not (c.date_statut_au is not None and jour_statut > c.date_statut_au)
+
+
+class MemoireQueries(Protocol):
+    """Searches and counts over the mémoires."""
+
+    def rechercher(
+        self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
+    ) -> Page[ResumeMemoire]:
+        """One page of the mémoires matching `criteres`, in `tri` order, with the total."""
+        ...
+
+    def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
+        """Every match, for exports and the liste fiscale (bounded by the criteria)."""
+        ...
+
+    def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
+        """For each structure of the périmètre, the number of its visible mémoires per status
+        (statuses with none are absent)."""
+        ...

@@ -1,0 +1,34 @@
+"""What every use case is given: the ports, wired once by `chorus.bootstrap`."""
+
+from __future__ import annotations
+
+import attrs
+
+from chorus.domain.errors import ConflitDeVersion
+from chorus.domain.organisation import Utilisateur
+from chorus.ports.depots import UnitOfWork
+from chorus.ports.referentiels import Referentiels
+from chorus.ports.systeme import BlobStore, Clock, IdGenerator
+
+
+@attrs.frozen
+class Ports:
+    uow: UnitOfWork
+    clock: Clock
+    ids: IdGenerator
+    blobs: BlobStore
+    referentiels: Referentiels
+
+
+def libelle_acteur(utilisateur: Utilisateur) -> str:
+    """How a user is named in a history: « Prénom Nom (email) », with the role of an agent."""
+    nom = f"{utilisateur.nom_complet} ({utilisateur.email})"
+    if utilisateur.role is not None:
+        return f"{utilisateur.role.libelle} – {nom}"
+    return nom
+
+
+def verifier_version(actuelle: int, attendue: int | None) -> None:
+    """Honour an `If-Match`: refuse when the caller's version is not the stored one."""
+    if attendue is not None and attendue != actuelle:
+        raise ConflitDeVersion(attendue=attendue, actuelle=actuelle)

@@ -1,0 +1,414 @@
+"""Use cases of the prestataire on mémoires: draft, lines, pièces, sending and what follows.
+
+Each use case loads what it needs in one unit of work, checks the acting user's habilitation
+on the mémoire's structure (and service), lets the domain decide, and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from chorus.domain import acces
+from chorus.domain.empreinte import empreinte, serialisation_canonique
+from chorus.domain.errors import ValidationError
+from chorus.domain.lignes import LigneDePrestation, SaisieLigne
+from chorus.domain.memoire import EnTete, Memoire, ModeDepot
+from chorus.domain.numerotation import (
+    SEQUENCE_DEFINITIVE,
+    numero_brouillon,
+    numero_definitif,
+    sequence_brouillon,
+)
+from chorus.domain.organisation import Application, Profil, Structure
+from chorus.domain.pieces import PieceJointe, TypePiece
+from chorus.ports.depots import UnitOfWork
+from chorus.services.contexte import Ports, libelle_acteur, verifier_version
+
+_OBJET = "ce mémoire"
+
+
+class MemoireService:
+    def __init__(self, ports: Ports) -> None:
+        self._p = ports
+
+    # -- shared steps --------------------------------------------------------------------
+
+    def _charger(
+        self, uow: UnitOfWork, acteur_id: str, memoire_id: str, profil: Profil
+    ) -> tuple[Memoire, Structure]:
+        memoire = uow.memoires.obtenir(memoire_id)
+        structure = uow.structures.obtenir(memoire.structure_id)
+        acces.exiger(
+            structure,
+            acteur_id,
+            Application.FRAIS_DE_JUSTICE,
+            profil,
+            memoire.entete.service_id,
+            objet=_OBJET,
+        )
+        return memoire, structure
+
+    def _acteur(self, uow: UnitOfWork, acteur_id: str) -> str:
+        return libelle_acteur(uow.utilisateurs.obtenir(acteur_id))
+
+    def _verifier_entete(self, structure: Structure, entete: EnTete) -> EnTete:
+        """Check the header's codes against the référentiels and the structure; fill the
+        catégorie from the structure's espace when none is given."""
+        ref = self._p.referentiels
+        espace = structure.espace_frais_de_justice
+        if espace is None:
+            raise ValidationError(
+                "L'espace « Mémoires de frais de justice » n'est pas ouvert pour cette "
+                "structure : son gestionnaire doit l'ajouter.",
+                champ="structure_id",
+            )
+        if ref.juridiction(entete.juridiction_code) is None:
+            raise ValidationError(
+                f"La juridiction {entete.juridiction_code} n'existe pas.", champ="juridiction_code"
+            )
+        if entete.texte_reference not in {t.code for t in ref.textes_reference()}:
+            raise ValidationError(
+                f"Le texte de référence {entete.texte_reference} n'existe pas.",
+                champ="texte_reference",
+            )
+        if entete.categorie_prestataire is None and espace.categorie_prestataire is not None:
+            entete = attrs.evolve(entete, categorie_prestataire=espace.categorie_prestataire)
+        if entete.categorie_prestataire is not None and entete.categorie_prestataire not in {
+            c.code for c in ref.categories_prestataire()
+        }:
+            raise ValidationError(
+                f"La catégorie de prestataire {entete.categorie_prestataire} n'existe pas.",
+                champ="categorie_prestataire",
+            )
+        if entete.service_id is not None and not structure.service(entete.service_id).actif:
+            raise ValidationError("Ce service n'est plus actif.", champ="service_id")
+        if entete.coordonnee_bancaire_id is not None:
+            structure.coordonnee_bancaire(entete.coordonnee_bancaire_id)
+        return entete
+
+    def _ligne(self, saisie: SaisieLigne, numero_ligne: int) -> LigneDePrestation:
+        ligne = saisie.en_ligne(numero_ligne, self._p.clock.aujourdhui())
+        self._verifier_codes_ligne(ligne)
+        return ligne
+
+    def _verifier_codes_ligne(self, ligne: LigneDePrestation, champ: str = "") -> None:
+        ref = self._p.referentiels
+        if ref.type_prestation(ligne.type_prestation) is None:
+            raise ValidationError(
+                f"Le type de prestation {ligne.type_prestation} n'existe pas.",
+                champ=f"{champ}type_prestation",
+            )
+        if ligne.autorite_requerante not in {a.code for a in ref.autorites_requerantes()}:
+            raise ValidationError(
+                f"L'autorité requérante {ligne.autorite_requerante} n'existe pas.",
+                champ=f"{champ}autorite_requerante",
+            )
+
+    def _modifier(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        version_attendue: int | None,
+        changement: Callable[[Memoire, Structure], Memoire],
+    ) -> Memoire:
+        with self._p.uow as uow:
+            memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
+            verifier_version(memoire.version, version_attendue)
+            enregistre = uow.memoires.enregistrer(changement(memoire, structure))
+            uow.commit()
+            return enregistre
+
+    def _nouveau_numero_brouillon(self, uow: UnitOfWork) -> str:
+        annee = self._p.clock.aujourdhui().year
+        return numero_brouillon(annee, uow.sequences.suivant(sequence_brouillon(annee)))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def obtenir(self, acteur_id: str, memoire_id: str) -> Memoire:
+        with self._p.uow as uow:
+            memoire, _ = self._charger(uow, acteur_id, memoire_id, Profil.CONSULTATION)
+            return memoire
+
+    def lire_piece(
+        self, acteur_id: str, memoire_id: str, piece_id: str
+    ) -> tuple[PieceJointe, bytes]:
+        memoire = self.obtenir(acteur_id, memoire_id)
+        piece = memoire.piece(piece_id)
+        if piece is None:
+            raise ValidationError("Cette pièce jointe n'existe pas.", champ="piece_id")
+        return piece, self._p.blobs.lire(piece.sha256)
+
+    # -- the draft -----------------------------------------------------------------------
+
+    def creer(
+        self, acteur_id: str, entete: EnTete, *, mode_depot: ModeDepot = ModeDepot.PORTAIL
+    ) -> Memoire:
+        """A new draft, numbered TMP + year + sequence."""
+        with self._p.uow as uow:
+            structure = uow.structures.obtenir(entete.structure_id)
+            acces.exiger(
+                structure,
+                acteur_id,
+                Application.FRAIS_DE_JUSTICE,
+                Profil.MODIFICATION,
+                entete.service_id,
+                objet="cette structure",
+            )
+            memoire = Memoire.creer(
+                id=self._p.ids.nouveau(),
+                numero=self._nouveau_numero_brouillon(uow),
+                entete=self._verifier_entete(structure, entete),
+                acteur=self._acteur(uow, acteur_id),
+                maintenant=self._p.clock.maintenant(),
+                mode_depot=mode_depot,
+            )
+            uow.memoires.ajouter(memoire)
+            uow.commit()
+            return memoire
+
+    def modifier_entete(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        entete: EnTete,
+        *,
+        version_attendue: int | None = None,
+    ) -> Memoire:
+        def changer(memoire: Memoire, structure: Structure) -> Memoire:
+            nouvelle = self._verifier_entete(structure, entete)
+            if nouvelle.service_id != memoire.entete.service_id:
+                acces.exiger(
+                    structure,
+                    acteur_id,
+                    Application.FRAIS_DE_JUSTICE,
+                    Profil.MODIFICATION,
+                    nouvelle.service_id,
+                    objet="ce service",
+                )
+            return memoire.modifier_entete(nouvelle)
+
+        return self._modifier(acteur_id, memoire_id, version_attendue, changer)
+
+    def supprimer(
+        self, acteur_id: str, memoire_id: str, *, version_attendue: int | None = None
+    ) -> None:
+        """Delete a draft (it was never transmitted); anything sent is kept."""
+        with self._p.uow as uow:
+            memoire, _ = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
+            verifier_version(memoire.version, version_attendue)
+            memoire.verifier_suppression()
+            uow.memoires.supprimer(memoire.id)
+            uow.commit()
+
+    def ajouter_ligne(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        saisie: SaisieLigne,
+        *,
+        version_attendue: int | None = None,
+    ) -> Memoire:
+        return self._modifier(
+            acteur_id,
+            memoire_id,
+            version_attendue,
+            lambda m, _: m.ajouter_ligne(self._ligne(saisie, m.prochain_numero_ligne())),
+        )
+
+    def modifier_ligne(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        numero_ligne: int,
+        saisie: SaisieLigne,
+        *,
+        version_attendue: int | None = None,
+    ) -> Memoire:
+        return self._modifier(
+            acteur_id,
+            memoire_id,
+            version_attendue,
+            lambda m, _: m.remplacer_ligne(self._ligne(saisie, numero_ligne)),
+        )
+
+    def supprimer_ligne(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        numero_ligne: int,
+        *,
+        version_attendue: int | None = None,
+    ) -> Memoire:
+        return self._modifier(
+            acteur_id, memoire_id, version_attendue, lambda m, _: m.supprimer_ligne(numero_ligne)
+        )
+
+    # -- pièces --------------------------------------------------------------------------
+
+    def joindre_piece(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        *,
+        contenu: bytes,
+        nom_fichier: str,
+        type_piece: TypePiece,
+        designation: str | None = None,
+        numero_ligne: int | None = None,
+    ) -> PieceJointe:
+        """Upload a file to a draft, or as a complement to a suspended mémoire."""
+        piece = PieceJointe.depuis_contenu(
+            id=self._p.ids.nouveau(),
+            contenu=contenu,
+            nom_fichier=nom_fichier,
+            type_piece=type_piece,
+            designation=designation,
+            date_ajout=self._p.clock.maintenant(),
+            numero_ligne=numero_ligne,
+        )
+
+        def joindre(memoire: Memoire, _: Structure) -> Memoire:
+            change = memoire.joindre_piece(piece)
+            self._p.blobs.deposer(contenu)
+            return change
+
+        self._modifier(acteur_id, memoire_id, None, joindre)
+        return piece
+
+    def importer_piece(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        piece_structure_id: str,
+        *,
+        numero_ligne: int | None = None,
+    ) -> PieceJointe:
+        """Attach a pièce of the structure's pool (stored once, referenced again)."""
+        nouvel_id = self._p.ids.nouveau()
+        maintenant = self._p.clock.maintenant()
+        copie: list[PieceJointe] = []
+
+        def importer(memoire: Memoire, structure: Structure) -> Memoire:
+            piece = attrs.evolve(
+                structure.piece(piece_structure_id),
+                id=nouvel_id,
+                numero_ligne=numero_ligne,
+                date_ajout=maintenant,
+            )
+            copie.append(piece)
+            return memoire.joindre_piece(piece)
+
+        self._modifier(acteur_id, memoire_id, None, importer)
+        return copie[0]
+
+    def retirer_piece(self, acteur_id: str, memoire_id: str, piece_id: str) -> Memoire:
+        return self._modifier(acteur_id, memoire_id, None, lambda m, _: m.retirer_piece(piece_id))
+
+    # -- sending and after ---------------------------------------------------------------
+
+    def envoyer(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        *,
+        attestation_sur_honneur: bool,
+        version_attendue: int | None = None,
+    ) -> Memoire:
+        """« Valider et envoyer »: definitive MJ number, RIB attached, certificate issued."""
+        with self._p.uow as uow:
+            memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
+            verifier_version(memoire.version, version_attendue)
+            maintenant = self._p.clock.maintenant()
+            aujourdhui = self._p.clock.aujourdhui()
+            memoire.verifier_envoi(
+                aujourdhui=aujourdhui, attestation_sur_honneur=attestation_sur_honneur
+            )
+            # The référentiels or the structure may have changed since the draft was written.
+            entete = self._verifier_entete(structure, memoire.entete)
+            for index, ligne in enumerate(memoire.lignes):
+                self._verifier_codes_ligne(ligne, champ=f"lignes[{index}].")
+            memoire = attrs.evolve(memoire, entete=entete)
+            assert entete.coordonnee_bancaire_id is not None  # verifier_envoi guarantees it
+            coordonnee = structure.coordonnee_bancaire(entete.coordonnee_bancaire_id)
+            rib = attrs.evolve(
+                structure.piece(coordonnee.piece_jointe_id, champ="coordonnee_bancaire_id"),
+                id=self._p.ids.nouveau(),
+            )
+            juridiction = self._p.referentiels.juridiction(entete.juridiction_code)
+            assert juridiction is not None  # checked by _verifier_entete
+            numero = numero_definitif(uow.sequences.suivant(SEQUENCE_DEFINITIVE))
+            tel_qu_envoye = memoire.memoire_a_envoyer(
+                numero_definitif=numero, piece_rib=rib, maintenant=maintenant
+            )
+            serialisation = serialisation_canonique(
+                tel_qu_envoye,
+                date_depot=maintenant,
+                identifiant=structure.identifiant,
+                type_identifiant=structure.type_identifiant.value,
+                raison_sociale=structure.raison_sociale,
+                iban=coordonnee.iban,
+                bic=coordonnee.bic,
+            )
+            envoye = memoire.envoyer(
+                numero_definitif=numero,
+                acteur=self._acteur(uow, acteur_id),
+                maintenant=maintenant,
+                aujourdhui=aujourdhui,
+                attestation_sur_honneur=attestation_sur_honneur,
+                piece_rib=rib,
+                prestataire=structure.libelle,
+                juridiction=juridiction.nom,
+                empreinte=empreinte(serialisation),
+            )
+            enregistre = uow.memoires.enregistrer(envoye)
+            uow.commit()
+            return enregistre
+
+    def completer(self, acteur_id: str, memoire_id: str, *, commentaire: str) -> Memoire:
+        """Answer a suspension (pièces are added before, with `joindre_piece`)."""
+        maintenant = self._p.clock.maintenant()
+        with self._p.uow as uow:
+            acteur = self._acteur(uow, acteur_id)
+        return self._modifier(
+            acteur_id,
+            memoire_id,
+            None,
+            lambda m, _: m.completer(commentaire=commentaire, acteur=acteur, maintenant=maintenant),
+        )
+
+    def abandonner(self, acteur_id: str, memoire_id: str) -> Memoire:
+        maintenant = self._p.clock.maintenant()
+        with self._p.uow as uow:
+            acteur = self._acteur(uow, acteur_id)
+        return self._modifier(
+            acteur_id,
+            memoire_id,
+            None,
+            lambda m, _: m.abandonner(acteur=acteur, maintenant=maintenant),
+        )
+
+    def dupliquer(self, acteur_id: str, memoire_id: str) -> Memoire:
+        """A new draft copying the mémoire (lines and pièces); a refused original becomes
+        « Dupliqué post refus »."""
+        with self._p.uow as uow:
+            memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
+            self._verifier_entete(structure, memoire.entete)
+            maintenant = self._p.clock.maintenant()
+            pieces = tuple(
+                attrs.evolve(p, id=self._p.ids.nouveau(), date_ajout=maintenant)
+                for p in memoire.pieces_a_dupliquer()
+            )
+            original, copie = memoire.dupliquer(
+                id=self._p.ids.nouveau(),
+                numero=self._nouveau_numero_brouillon(uow),
+                acteur=self._acteur(uow, acteur_id),
+                maintenant=maintenant,
+                pieces=pieces,
+            )
+            if original is not memoire:
+                uow.memoires.enregistrer(original)
+            uow.memoires.ajouter(copie)
+            uow.commit()
+            return copie

@@ -1,0 +1,300 @@
+"""Use cases of the organisation: structures, their services, bank details, espaces, pièces,
+rattachements and habilitations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from chorus.domain import acces
+from chorus.domain.errors import Conflit, NonTrouve, ValidationError
+from chorus.domain.organisation import (
+    Adresse,
+    Application,
+    CoordonneeBancaire,
+    Habilitation,
+    Profil,
+    Regime,
+    Structure,
+    TypeIdentifiant,
+    TypeStructure,
+)
+from chorus.domain.pieces import PieceJointe, TypePiece
+from chorus.services.contexte import Ports, verifier_version
+
+_Changement = Callable[[Structure], Structure]
+
+
+class StructureService:
+    def __init__(self, ports: Ports) -> None:
+        self._p = ports
+
+    # -- reading -------------------------------------------------------------------------
+
+    def obtenir(self, acteur_id: str, structure_id: str) -> Structure:
+        """A structure its members may read."""
+        with self._p.uow as uow:
+            structure = uow.structures.obtenir(structure_id)
+            acces.exiger_membre(structure, acteur_id)
+            return structure
+
+    def mes_structures(self, acteur_id: str) -> Sequence[Structure]:
+        """The structures the user is a validated member of."""
+        with self._p.uow as uow:
+            return [
+                s for s in uow.structures.pour_utilisateur(acteur_id) if s.est_membre(acteur_id)
+            ]
+
+    def lire_piece(
+        self, acteur_id: str, structure_id: str, piece_id: str
+    ) -> tuple[PieceJointe, bytes]:
+        structure = self.obtenir(acteur_id, structure_id)
+        piece = structure.piece(piece_id, champ="piece_id")
+        return piece, self._p.blobs.lire(piece.sha256)
+
+    # -- creating and changing -----------------------------------------------------------
+
+    def creer(
+        self,
+        acteur_id: str,
+        *,
+        type_structure: TypeStructure,
+        type_identifiant: TypeIdentifiant,
+        identifiant: str,
+        raison_sociale: str,
+        adresse: Adresse,
+    ) -> Structure:
+        """Create a structure; its creator becomes gestionnaire principal with every
+        habilitation."""
+        ids = self._p.ids
+        with self._p.uow as uow:
+            uow.utilisateurs.obtenir(acteur_id)
+            structure = Structure.creer(
+                id=ids.nouveau(),
+                type_structure=type_structure,
+                type_identifiant=type_identifiant,
+                identifiant=identifiant,
+                raison_sociale=raison_sociale,
+                adresse=adresse,
+                createur_id=acteur_id,
+                rattachement_id=ids.nouveau(),
+                habilitation_ids=(ids.nouveau(), ids.nouveau()),
+                maintenant=self._p.clock.maintenant(),
+            )
+            if uow.structures.par_identifiant(type_identifiant, structure.identifiant):
+                raise Conflit(
+                    f"Une structure est déjà enregistrée avec l'identifiant "
+                    f"{structure.identifiant} : demandez votre rattachement à son gestionnaire.",
+                    champ="identifiant",
+                )
+            uow.structures.ajouter(structure)
+            uow.commit()
+            return structure
+
+    def _gerer(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        version_attendue: int | None,
+        changement: _Changement,
+    ) -> Structure:
+        with self._p.uow as uow:
+            structure = uow.structures.obtenir(structure_id)
+            acces.exiger_gestionnaire(structure, acteur_id)
+            verifier_version(structure.version, version_attendue)
+            enregistree = uow.structures.enregistrer(changement(structure))
+            uow.commit()
+            return enregistree
+
+    def modifier(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        *,
+        raison_sociale: str | None = None,
+        adresse: Adresse | None = None,
+        version_attendue: int | None = None,
+    ) -> Structure:
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            version_attendue,
+            lambda s: s.modifier(raison_sociale=raison_sociale, adresse=adresse),
+        )
+
+    def ajouter_service(
+        self, acteur_id: str, structure_id: str, *, code: str, libelle: str
+    ) -> Structure:
+        nouvel_id = self._p.ids.nouveau()
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.ajouter_service(id=nouvel_id, code=code, libelle=libelle),
+        )
+
+    def deposer_piece(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        *,
+        contenu: bytes,
+        nom_fichier: str,
+        type_piece: TypePiece,
+        designation: str | None = None,
+    ) -> PieceJointe:
+        """Add a reusable pièce (a RIB, a carte grise…) to the structure's pool."""
+        piece = PieceJointe.depuis_contenu(
+            id=self._p.ids.nouveau(),
+            contenu=contenu,
+            nom_fichier=nom_fichier,
+            type_piece=type_piece,
+            designation=designation,
+            date_ajout=self._p.clock.maintenant(),
+        )
+        with self._p.uow as uow:
+            structure = uow.structures.obtenir(structure_id)
+            if not structure.est_gestionnaire(acteur_id):
+                acces.exiger(
+                    structure,
+                    acteur_id,
+                    Application.FRAIS_DE_JUSTICE,
+                    Profil.MODIFICATION,
+                    objet="ajouter une pièce à la structure",
+                )
+            self._p.blobs.deposer(contenu)
+            uow.structures.enregistrer(structure.ajouter_piece(piece))
+            uow.commit()
+            return piece
+
+    def ajouter_coordonnee_bancaire(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        *,
+        libelle: str,
+        iban: str,
+        bic: str,
+        piece_jointe_id: str,
+    ) -> CoordonneeBancaire:
+        coordonnee = CoordonneeBancaire.creer(
+            id=self._p.ids.nouveau(),
+            libelle=libelle,
+            iban=iban,
+            bic=bic,
+            piece_jointe_id=piece_jointe_id,
+        )
+        self._gerer(
+            acteur_id, structure_id, None, lambda s: s.ajouter_coordonnee_bancaire(coordonnee)
+        )
+        return coordonnee
+
+    def retirer_coordonnee_bancaire(
+        self, acteur_id: str, structure_id: str, coordonnee_id: str
+    ) -> Structure:
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.retirer_coordonnee_bancaire(coordonnee_id),
+        )
+
+    def definir_espace_frais_de_justice(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        *,
+        categorie_prestataire: str | None,
+        regime: Regime | None,
+    ) -> Structure:
+        if categorie_prestataire is not None and categorie_prestataire not in {
+            c.code for c in self._p.referentiels.categories_prestataire()
+        }:
+            raise ValidationError(
+                f"La catégorie de prestataire {categorie_prestataire} n'existe pas.",
+                champ="categorie_prestataire",
+            )
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.definir_espace_frais_de_justice(categorie_prestataire, regime),
+        )
+
+    def activer_espace_tic(self, acteur_id: str, structure_id: str) -> Structure:
+        return self._gerer(acteur_id, structure_id, None, lambda s: s.activer_espace_tic())
+
+    # -- rattachements and habilitations -------------------------------------------------
+
+    def demander_rattachement(self, acteur_id: str, structure_id: str) -> Structure:
+        """Any user may ask to join a structure; a gestionnaire decides."""
+        with self._p.uow as uow:
+            uow.utilisateurs.obtenir(acteur_id)
+            structure = uow.structures.obtenir(structure_id)
+            changee = structure.demander_rattachement(
+                id=self._p.ids.nouveau(),
+                utilisateur_id=acteur_id,
+                maintenant=self._p.clock.maintenant(),
+            )
+            enregistree = uow.structures.enregistrer(changee)
+            uow.commit()
+            return enregistree
+
+    def valider_rattachement(
+        self, acteur_id: str, structure_id: str, rattachement_id: str
+    ) -> Structure:
+        maintenant = self._p.clock.maintenant()
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.valider_rattachement(rattachement_id, maintenant),
+        )
+
+    def refuser_rattachement(
+        self, acteur_id: str, structure_id: str, rattachement_id: str
+    ) -> Structure:
+        maintenant = self._p.clock.maintenant()
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.refuser_rattachement(rattachement_id, maintenant),
+        )
+
+    def accorder_habilitation(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        *,
+        utilisateur_id: str,
+        application: Application,
+        profil: Profil,
+        service_id: str | None = None,
+    ) -> Habilitation:
+        habilitation = Habilitation(
+            id=self._p.ids.nouveau(),
+            utilisateur_id=utilisateur_id,
+            application=application,
+            profil=profil,
+            service_id=service_id,
+        )
+        self._gerer(acteur_id, structure_id, None, lambda s: s.accorder_habilitation(habilitation))
+        return habilitation
+
+    def retirer_habilitation(
+        self, acteur_id: str, structure_id: str, habilitation_id: str
+    ) -> Structure:
+        def retirer(structure: Structure) -> Structure:
+            cible = next((h for h in structure.habilitations if h.id == habilitation_id), None)
+            if cible is None:
+                raise NonTrouve("Cette habilitation n'existe pas.")
+            if cible.utilisateur_id == acteur_id and structure.est_gestionnaire(acteur_id):
+                # The gestionnaire principal keeps the rights that let anyone manage the
+                # structure; losing them by mistake would orphan it.
+                raise ValidationError(
+                    "Un gestionnaire ne peut pas retirer ses propres habilitations.",
+                    champ="habilitation_id",
+                )
+            return structure.retirer_habilitation(habilitation_id)
+
+        return self._gerer(acteur_id, structure_id, None, retirer)

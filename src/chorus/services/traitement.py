@@ -1,0 +1,99 @@
+"""Use cases of the back office: the juridiction's service centralisateur and the comptable
+apply their processing events to sent mémoires."""
+
+from __future__ import annotations
+
+from chorus.domain.errors import AccesRefuse, NonTrouve
+from chorus.domain.memoire import (
+    INTERVENANT_PAR_ACTION,
+    ActionTraitement,
+    EvenementTraitement,
+    Memoire,
+)
+from chorus.domain.organisation import RoleAgent, Utilisateur
+from chorus.domain.statuts import StatutMemoire
+from chorus.ports.requetes import (
+    CriteresMemoire,
+    FiltresMemoire,
+    Page,
+    Pagination,
+    ResumeMemoire,
+    Tri,
+)
+from chorus.services.contexte import Ports, libelle_acteur
+
+_ROLE_PAR_ACTION = {
+    ActionTraitement.MISE_A_DISPOSITION: RoleAgent.AGENT_JURIDICTION,
+    ActionTraitement.SUSPENSION: RoleAgent.AGENT_JURIDICTION,
+    ActionTraitement.CERTIFICATION: RoleAgent.AGENT_JURIDICTION,
+    ActionTraitement.REFUS: RoleAgent.AGENT_JURIDICTION,
+    ActionTraitement.MISE_EN_PAIEMENT: RoleAgent.COMPTABLE,
+}
+
+
+def _juridictions_visibles(agent: Utilisateur) -> frozenset[str] | None:
+    """An agent sees the mémoires of their juridictions; a comptable with none, all."""
+    if agent.role is None:
+        raise AccesRefuse("Cette opération est réservée aux agents de l'administration.")
+    if agent.role in (RoleAgent.AGENT_JURIDICTION, RoleAgent.COMPTABLE):
+        return agent.juridictions or None
+    raise AccesRefuse(
+        f"Le rôle « {agent.role.libelle} » ne donne pas accès au traitement des mémoires."
+    )
+
+
+class TraitementService:
+    def __init__(self, ports: Ports) -> None:
+        self._p = ports
+
+    def _visible(self, agent: Utilisateur, memoire: Memoire) -> None:
+        juridictions = _juridictions_visibles(agent)
+        if memoire.statut is StatutMemoire.BROUILLON or (
+            juridictions is not None and memoire.entete.juridiction_code not in juridictions
+        ):
+            raise NonTrouve("Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.")
+
+    def obtenir(self, acteur_id: str, memoire_id: str) -> Memoire:
+        with self._p.uow as uow:
+            agent = uow.utilisateurs.obtenir(acteur_id)
+            memoire = uow.memoires.obtenir(memoire_id)
+            self._visible(agent, memoire)
+            return memoire
+
+    def rechercher(
+        self, acteur_id: str, filtres: FiltresMemoire, tri: Tri, pagination: Pagination
+    ) -> Page[ResumeMemoire]:
+        """The sent mémoires of the agent's juridictions."""
+        with self._p.uow as uow:
+            agent = uow.utilisateurs.obtenir(acteur_id)
+            criteres = CriteresMemoire(
+                filtres=filtres,
+                juridictions=_juridictions_visibles(agent),
+                inclure_brouillons=False,
+            )
+            return uow.requetes.rechercher(criteres, tri, pagination)
+
+    def appliquer_evenement(
+        self, acteur_id: str, memoire_id: str, evenement: EvenementTraitement
+    ) -> Memoire:
+        """Apply one processing event; replaying the same reference changes nothing."""
+        with self._p.uow as uow:
+            agent = uow.utilisateurs.obtenir(acteur_id)
+            memoire = uow.memoires.obtenir(memoire_id)
+            self._visible(agent, memoire)
+            role = _ROLE_PAR_ACTION[evenement.action]
+            if agent.role is not role:
+                raise AccesRefuse(
+                    f"L'action {evenement.action.value} est réservée au rôle « {role.libelle} »."
+                )
+            traite = memoire.traiter(
+                evenement,
+                intervenant=INTERVENANT_PAR_ACTION[evenement.action],
+                acteur=libelle_acteur(agent),
+                maintenant=self._p.clock.maintenant(),
+            )
+            if traite is memoire:
+                return memoire
+            enregistre = uow.memoires.enregistrer(traite)
+            uow.commit()
+            return enregistre
