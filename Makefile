@@ -35,7 +35,7 @@ pytest: $(STAMP)
 test: check pytest
 
 bench: $(STAMP)
-	@echo "Aucun banc d'essai pour l'instant : il arrive avec les adaptateurs de stockage (issue 3)."
+	@echo "Pas encore de banc d'essai : il arrive avec les adaptateurs SQLite et fichiers."
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

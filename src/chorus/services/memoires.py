@@ -68,16 +68,17 @@ class MemoireService:
             raise ValidationError(
                 f"La juridiction {entete.juridiction_code} n'existe pas.", champ="juridiction_code"
             )
-        if entete.texte_reference not in {t.code for t in ref.textes_reference()}:
+        if ref.texte_reference(entete.texte_reference) is None:
             raise ValidationError(
                 f"Le texte de référence {entete.texte_reference} n'existe pas.",
                 champ="texte_reference",
             )
         if entete.categorie_prestataire is None and espace.categorie_prestataire is not None:
             entete = attrs.evolve(entete, categorie_prestataire=espace.categorie_prestataire)
-        if entete.categorie_prestataire is not None and entete.categorie_prestataire not in {
-            c.code for c in ref.categories_prestataire()
-        }:
+        if (
+            entete.categorie_prestataire is not None
+            and ref.categorie_prestataire(entete.categorie_prestataire) is None
+        ):
             raise ValidationError(
                 f"La catégorie de prestataire {entete.categorie_prestataire} n'existe pas.",
                 champ="categorie_prestataire",
@@ -100,7 +101,7 @@ class MemoireService:
                 f"Le type de prestation {ligne.type_prestation} n'existe pas.",
                 champ=f"{champ}type_prestation",
             )
-        if ligne.autorite_requerante not in {a.code for a in ref.autorites_requerantes()}:
+        if ref.autorite_requerante(ligne.autorite_requerante) is None:
             raise ValidationError(
                 f"L'autorité requérante {ligne.autorite_requerante} n'existe pas.",
                 champ=f"{champ}autorite_requerante",

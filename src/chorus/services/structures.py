@@ -206,9 +206,10 @@ class StructureService:
         categorie_prestataire: str | None,
         regime: Regime | None,
     ) -> Structure:
-        if categorie_prestataire is not None and categorie_prestataire not in {
-            c.code for c in self._p.referentiels.categories_prestataire()
-        }:
+        if (
+            categorie_prestataire is not None
+            and self._p.referentiels.categorie_prestataire(categorie_prestataire) is None
+        ):
             raise ValidationError(
                 f"La catégorie de prestataire {categorie_prestataire} n'existe pas.",
                 champ="categorie_prestataire",

@@ -67,6 +67,14 @@ class ReferentielsDuPaquet:
         self._juridictions_by_code: Mapping[str, Juridiction] = {
             j.code: j for j in self._juridictions
         }
+        self._entries_by_code: Mapping[str, Mapping[str, EntreeReferentiel]] = {
+            name: {e.code: e for e in entries}
+            for name, entries in (
+                (AUTORITES_REQUERANTES, self._autorites),
+                (CATEGORIES_PRESTATAIRE, self._categories),
+                (TEXTES_REFERENCE, self._textes),
+            )
+        }
 
     def juridictions(self) -> Sequence[Juridiction]:
         return self._juridictions
@@ -88,6 +96,15 @@ class ReferentielsDuPaquet:
 
     def textes_reference(self) -> Sequence[EntreeReferentiel]:
         return self._textes
+
+    def autorite_requerante(self, code: str) -> EntreeReferentiel | None:
+        return self._entries_by_code[AUTORITES_REQUERANTES].get(code)
+
+    def categorie_prestataire(self, code: str) -> EntreeReferentiel | None:
+        return self._entries_by_code[CATEGORIES_PRESTATAIRE].get(code)
+
+    def texte_reference(self, code: str) -> EntreeReferentiel | None:
+        return self._entries_by_code[TEXTES_REFERENCE].get(code)
 
 
 def _load_entries(root: Traversable, filename: str) -> tuple[EntreeReferentiel, ...]:
