@@ -396,6 +396,24 @@ class Structure:
         )
         return attrs.evolve(self, services=(*self.services, service))
 
+    def modifier_service(
+        self, service_id: str, *, libelle: str | None = None, actif: bool | None = None
+    ) -> Structure:
+        """Rename or (de)activate a service; a deactivated one takes no new mémoire."""
+        cible = self.service(service_id)
+        change = attrs.evolve(
+            cible,
+            libelle=(
+                texte_obligatoire(libelle, "libelle", maximum=100)
+                if libelle is not None
+                else cible.libelle
+            ),
+            actif=cible.actif if actif is None else actif,
+        )
+        return attrs.evolve(
+            self, services=tuple(change if s.id == service_id else s for s in self.services)
+        )
+
     def ajouter_piece(self, piece: PieceJointe) -> Structure:
         if piece.numero_ligne is not None:
             raise ValidationError(

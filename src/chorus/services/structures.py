@@ -132,6 +132,22 @@ class StructureService:
             lambda s: s.ajouter_service(id=nouvel_id, code=code, libelle=libelle),
         )
 
+    def modifier_service(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        service_id: str,
+        *,
+        libelle: str | None = None,
+        actif: bool | None = None,
+    ) -> Structure:
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.modifier_service(service_id, libelle=libelle, actif=actif),
+        )
+
     def deposer_piece(
         self,
         acteur_id: str,

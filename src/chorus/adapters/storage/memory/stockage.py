@@ -248,6 +248,7 @@ class UniteDeTravailEnMemoire:
         self._vive = memoire_vive or MemoireVive()
         self.etat = self._vive.etat
         self._ouverte = False
+        self._fil: int | None = None
         self.structures = DepotStructures(self)
         self.utilisateurs = DepotUtilisateurs(self)
         self.memoires = DepotMemoires(self)
@@ -255,7 +256,11 @@ class UniteDeTravailEnMemoire:
         self.sequences = SequencesEnMemoire(self)
 
     def __enter__(self) -> Self:
+        if self._fil == threading.get_ident():
+            # Waiting for our own lock would hang forever: say what went wrong instead.
+            raise RuntimeError("unit of work entered twice in the same thread")
         self._vive.verrou.acquire()
+        self._fil = threading.get_ident()
         self._ouverte = True
         self.etat = self._vive.etat.copie()
         return self
@@ -270,6 +275,7 @@ class UniteDeTravailEnMemoire:
             self.rollback()
         finally:
             self._ouverte = False
+            self._fil = None
             self._vive.verrou.release()
 
     def commit(self) -> None:
