@@ -31,7 +31,7 @@ def _compact(valeur: str) -> str:
 def valider_siret(valeur: str, champ: str = "identifiant") -> str:
     """A SIRET: 14 digits with a valid key (La Poste's establishments excepted)."""
     numero = _compact(valeur)
-    if not numero.isdigit() or len(numero) != 14:
+    if not (numero.isascii() and numero.isdigit()) or len(numero) != 14:
         raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.", champ=champ)
     try:
         return str(stdnum_siret.validate(numero))
@@ -44,7 +44,7 @@ def valider_siret(valeur: str, champ: str = "identifiant") -> str:
 def valider_siren(valeur: str, champ: str = "siren") -> str:
     """A SIREN: 9 digits with a valid Luhn key (La Poste's 356000000 included)."""
     numero = _compact(valeur)
-    if not numero.isdigit() or len(numero) != 9:
+    if not (numero.isascii() and numero.isdigit()) or len(numero) != 9:
         raise ValidationError("Le SIREN doit comporter exactement 9 chiffres.", champ=champ)
     try:
         return str(stdnum_siren.validate(numero))
@@ -96,7 +96,7 @@ _EMAIL = re.compile(
 def valider_email(valeur: str, champ: str = "email") -> str:
     """An email address, lower-cased: it is the user's login, unique across the portal."""
     adresse = valeur.strip()
-    if len(adresse) > 254 or not _EMAIL.match(adresse) or ".." in adresse:
+    if len(adresse) > 254 or not _EMAIL.fullmatch(adresse) or ".." in adresse:
         raise ValidationError(
             f"L'adresse électronique « {adresse} » n'est pas valide.", champ=champ
         )
@@ -114,7 +114,7 @@ def departement_du_code_postal(code_postal: str, champ: str = "code_postal") -> 
     kept (``02100`` → ``02``).
     """
     code = code_postal.strip()
-    if not re.fullmatch(r"\d{5}", code):
+    if not re.fullmatch(r"[0-9]{5}", code):
         raise ValidationError("Le code postal doit comporter exactement 5 chiffres.", champ=champ)
     if code.startswith("20"):
         prefixe = int(code[:3])

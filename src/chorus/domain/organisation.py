@@ -97,7 +97,7 @@ def _identifiant(type_identifiant: TypeIdentifiant, valeur: str, champ: str) -> 
         case TypeIdentifiant.RIDET:
             # Nouvelle-Calédonie: 7-digit company number, optionally its 3-digit establishment.
             compact = brut.replace(" ", "").replace(".", "")
-            if not (compact.isdigit() and len(compact) in (6, 7, 9, 10)):
+            if not (compact.isascii() and compact.isdigit() and len(compact) in (6, 7, 9, 10)):
                 raise ValidationError(
                     "Le RIDET comporte 6 ou 7 chiffres, suivis éventuellement des 3 chiffres "
                     "de l'établissement.",
@@ -106,7 +106,7 @@ def _identifiant(type_identifiant: TypeIdentifiant, valeur: str, champ: str) -> 
             return compact
         case TypeIdentifiant.TAHITI:
             compact = brut.replace(" ", "").upper()
-            if not (len(compact) in (6, 9) and compact[0].isalnum() and compact[1:].isalnum()):
+            if not (len(compact) in (6, 9) and compact.isascii() and compact.isalnum()):
                 raise ValidationError(
                     "Le numéro TAHITI comporte 6 caractères, suivis éventuellement des 3 "
                     "chiffres de l'établissement.",
