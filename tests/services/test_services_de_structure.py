@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.monde import Monde
 
 from chorus.domain.errors import AccesRefuse, ValidationError
+from tests.monde import Monde
 
 
 def test_un_service_desactive_ne_recoit_plus_de_memoire(monde: Monde) -> None:

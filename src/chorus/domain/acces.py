@@ -82,6 +82,34 @@ def exiger_membre(structure: Structure, utilisateur_id: str) -> None:
         raise NonTrouve("Introuvable : cette structure n'existe pas ou ne vous est pas accessible.")
 
 
+def exiger_habilite(structure: Structure, utilisateur_id: str) -> None:
+    """Reading a structure needs some habilitation on it (or being its gestionnaire): a
+    member without any sees nothing of it but the refusal."""
+    exiger_membre(structure, utilisateur_id)
+    if not structure.est_gestionnaire(utilisateur_id) and not structure.habilitations_de(
+        utilisateur_id
+    ):
+        raise AccesRefuse(
+            "Vous êtes rattaché à cette structure, mais aucune habilitation ne vous y a encore "
+            "été accordée : demandez-la à son gestionnaire."
+        )
+
+
+def exiger_perimetre(
+    structure: Structure, utilisateur_id: str, application: Application
+) -> Perimetre:
+    """What the user may see of one structure for `application` (whole, or some services);
+    refused when that is nothing."""
+    exiger_membre(structure, utilisateur_id)
+    vu = perimetre([structure], utilisateur_id, application)
+    if vu.vide:
+        raise AccesRefuse(
+            f"Vous n'avez pas l'habilitation « {application.libelle} consultation » nécessaire "
+            "pour agir sur cette structure."
+        )
+    return vu
+
+
 def exiger_gestionnaire(structure: Structure, utilisateur_id: str) -> None:
     """Only a gestionnaire of the structure may manage it."""
     exiger_membre(structure, utilisateur_id)

@@ -17,7 +17,7 @@ from decimal import Decimal
 import attrs
 
 from chorus.domain.calendrier import ajouter_annees, jour_a_paris
-from chorus.domain.errors import Conflit, TransitionInvalide, ValidationError
+from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
 from chorus.domain.lignes import NOMBRE_MAXIMUM_DE_LIGNES, LigneDePrestation, Totaux
 from chorus.domain.montants import ZERO, valider_euros
 from chorus.domain.pieces import NOMBRE_MAXIMUM_PAR_MEMOIRE, PieceJointe, TypePiece
@@ -451,7 +451,11 @@ class Memoire:
     def retirer_piece(self, piece_id: str) -> Memoire:
         _immuable(self)
         if not any(p.id == piece_id for p in self.pieces):
-            raise ValidationError("Cette pièce jointe n'existe pas.", champ="piece_id")
+            if any(p.id == piece_id for p in self.pieces_complementaires):
+                raise TransitionInvalide(
+                    "Un complément transmis au service centralisateur ne peut plus être retiré."
+                )
+            raise NonTrouve("Cette pièce jointe n'existe pas.", champ="piece_id")
         return attrs.evolve(self, pieces=tuple(p for p in self.pieces if p.id != piece_id))
 
     # -- status changes ------------------------------------------------------------------
@@ -667,6 +671,8 @@ class Memoire:
                         champ="reference_evenement",
                     )
                 return self
+        # The status comes first: an amount is only worth checking on a move that may happen.
+        verifier_transition(self.numero, self.statut, evenement.action.statut, intervenant)
         if self.certificat is not None and evenement.date_evenement < self.certificat.date_depot:
             raise ValidationError(
                 "La date de l'événement ne peut pas précéder l'envoi du mémoire.",

@@ -38,6 +38,9 @@ def en_decimal(valeur: Decimal | int | str, champ: str) -> Decimal:
             raise ValidationError(f"« {valeur} » n'est pas un nombre.", champ=champ) from None
     if not nombre.is_finite():
         raise ValidationError(f"« {valeur} » n'est pas un nombre.", champ=champ)
+    if nombre.is_zero():
+        # "-0" is zero: keep no sign, or equal amounts would serialise differently.
+        nombre = abs(nombre)
     return nombre
 
 

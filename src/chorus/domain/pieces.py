@@ -132,6 +132,8 @@ def nettoyer_nom_fichier(nom: str) -> str:
             base = racine[: LONGUEUR_MAXIMUM_NOM - len(extension) - 1] + "." + extension
         else:
             base = base[:LONGUEUR_MAXIMUM_NOM]
+        # Cutting may leave a final dot or space, which some file systems drop or refuse.
+        base = base.rstrip(" .") or "piece"
     return base
 
 

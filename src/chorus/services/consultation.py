@@ -13,7 +13,7 @@ from chorus.domain.calendrier import jour_a_paris
 from chorus.domain.errors import NonTrouve
 from chorus.domain.liste_fiscale import LigneListeFiscale, Periode, TotauxListeFiscale
 from chorus.domain.memoire import CertificatDepot
-from chorus.domain.organisation import Application, Profil, Structure
+from chorus.domain.organisation import Application, Structure
 from chorus.domain.statuts import STATUTS_A_TRAITER, StatutMemoire
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.requetes import (
@@ -101,18 +101,12 @@ class ConsultationService:
 
     def liste_fiscale(self, acteur_id: str, structure_id: str, du: date, au: date) -> ListeFiscale:
         """The mémoires of the structure put into payment within [du, au] (≤ one year),
-        by the date the payment was recorded."""
+        by the date the payment was recorded. A user habilitated on some services only gets
+        the mémoires of those services."""
         periode = Periode.creer(du, au)
         with self._p.uow as uow:
             structure = uow.structures.obtenir(structure_id)
-            acces.exiger(
-                structure,
-                acteur_id,
-                Application.FRAIS_DE_JUSTICE,
-                Profil.CONSULTATION,
-                objet="cette structure",
-            )
-            perimetre = acces.perimetre([structure], acteur_id, Application.FRAIS_DE_JUSTICE)
+            perimetre = acces.exiger_perimetre(structure, acteur_id, Application.FRAIS_DE_JUSTICE)
             resumes = uow.requetes.tous(
                 CriteresMemoire(
                     filtres=FiltresMemoire(

@@ -12,7 +12,7 @@ import attrs
 
 from chorus.domain import acces
 from chorus.domain.empreinte import empreinte, serialisation_canonique
-from chorus.domain.errors import ValidationError
+from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.lignes import LigneDePrestation, SaisieLigne
 from chorus.domain.memoire import EnTete, Memoire, ModeDepot
 from chorus.domain.numerotation import (
@@ -138,7 +138,7 @@ class MemoireService:
         memoire = self.obtenir(acteur_id, memoire_id)
         piece = memoire.piece(piece_id)
         if piece is None:
-            raise ValidationError("Cette pièce jointe n'existe pas.", champ="piece_id")
+            raise NonTrouve("Cette pièce jointe n'existe pas.", champ="piece_id")
         return piece, self._p.blobs.lire(piece.sha256)
 
     # -- the draft -----------------------------------------------------------------------
@@ -323,14 +323,15 @@ class MemoireService:
             verifier_version(memoire.version, version_attendue)
             maintenant = self._p.clock.maintenant()
             aujourdhui = self._p.clock.aujourdhui()
+            # The référentiels or the structure may have changed since the draft was written
+            # (a catégorie set on the espace since is taken now).
+            memoire = memoire.modifier_entete(self._verifier_entete(structure, memoire.entete))
             memoire.verifier_envoi(
                 aujourdhui=aujourdhui, attestation_sur_honneur=attestation_sur_honneur
             )
-            # The référentiels or the structure may have changed since the draft was written.
-            entete = self._verifier_entete(structure, memoire.entete)
             for index, ligne in enumerate(memoire.lignes):
                 self._verifier_codes_ligne(ligne, champ=f"lignes[{index}].")
-            memoire = attrs.evolve(memoire, entete=entete)
+            entete = memoire.entete
             assert entete.coordonnee_bancaire_id is not None  # verifier_envoi guarantees it
             coordonnee = structure.coordonnee_bancaire(entete.coordonnee_bancaire_id)
             rib = attrs.evolve(

@@ -31,17 +31,19 @@ class StructureService:
     # -- reading -------------------------------------------------------------------------
 
     def obtenir(self, acteur_id: str, structure_id: str) -> Structure:
-        """A structure its members may read."""
+        """A structure, for its gestionnaires and its habilitated members."""
         with self._p.uow as uow:
             structure = uow.structures.obtenir(structure_id)
-            acces.exiger_membre(structure, acteur_id)
+            acces.exiger_habilite(structure, acteur_id)
             return structure
 
     def mes_structures(self, acteur_id: str) -> Sequence[Structure]:
-        """The structures the user is a validated member of."""
+        """The structures the user manages or holds a habilitation on."""
         with self._p.uow as uow:
             return [
-                s for s in uow.structures.pour_utilisateur(acteur_id) if s.est_membre(acteur_id)
+                s
+                for s in uow.structures.pour_utilisateur(acteur_id)
+                if s.est_gestionnaire(acteur_id) or s.habilitations_de(acteur_id)
             ]
 
     def lire_piece(
@@ -158,7 +160,11 @@ class StructureService:
         type_piece: TypePiece,
         designation: str | None = None,
     ) -> PieceJointe:
-        """Add a reusable pièce (a RIB, a carte grise…) to the structure's pool."""
+        """Add a reusable pièce (a RIB, a carte grise…) to the structure's pool.
+
+        Those who file mémoires (Frais de justice modification on the whole structure) may
+        add to it, as the gestionnaire may: the pool exists to save them uploading the same
+        justificatif again and again."""
         piece = PieceJointe.depuis_contenu(
             id=self._p.ids.nouveau(),
             contenu=contenu,
