@@ -73,6 +73,7 @@ class CleDeTri(enum.Enum):
     DATE_DEPOT = "date_depot"
     DATE_STATUT = "date_statut"
     MONTANT_TTC = "montant_ttc"
+    NET_A_PAYER = "net_a_payer"
     JURIDICTION = "juridiction_code"
     STATUT = "statut"
 

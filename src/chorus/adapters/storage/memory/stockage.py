@@ -192,7 +192,8 @@ _CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
     CleDeTri.DATE_CREATION: lambda r: r.date_creation,
     CleDeTri.DATE_DEPOT: lambda r: r.date_depot,
     CleDeTri.DATE_STATUT: lambda r: r.date_statut,
-    CleDeTri.MONTANT_TTC: lambda r: r.net_a_payer,
+    CleDeTri.MONTANT_TTC: lambda r: r.montant_ttc,
+    CleDeTri.NET_A_PAYER: lambda r: r.net_a_payer,
     CleDeTri.JURIDICTION: lambda r: r.juridiction_code,
     CleDeTri.STATUT: lambda r: r.statut.value,
 }
