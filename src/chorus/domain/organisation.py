@@ -85,6 +85,7 @@ class StatutRattachement(enum.Enum):
     EN_COURS_DE_VALIDATION = "EN_COURS_DE_VALIDATION"
     VALIDEE = "VALIDEE"
     REFUSEE = "REFUSEE"
+    DESACTIVEE = "DESACTIVEE"
 
 
 def _identifiant(type_identifiant: TypeIdentifiant, valeur: str, champ: str) -> str:
@@ -489,6 +490,63 @@ class Structure:
 
     def refuser_rattachement(self, rattachement_id: str, maintenant: datetime) -> Structure:
         return self._decider(rattachement_id, StatutRattachement.REFUSEE, maintenant)
+
+    def _membre(self, utilisateur_id: str) -> Rattachement:
+        rattachement = self.rattachement_de(utilisateur_id)
+        if rattachement is None or rattachement.statut is not StatutRattachement.VALIDEE:
+            raise ValidationError(
+                "Cet utilisateur n'est pas rattaché à la structure.", champ="utilisateur_id"
+            )
+        return rattachement
+
+    def _garder_un_gestionnaire(self, utilisateur_id: str) -> None:
+        autres = [
+            r
+            for r in self.rattachements
+            if r.gestionnaire
+            and r.statut is StatutRattachement.VALIDEE
+            and r.utilisateur_id != utilisateur_id
+        ]
+        if not autres:
+            raise ValidationError(
+                "La structure doit garder au moins un gestionnaire : nommez-en un autre d'abord.",
+                champ="utilisateur_id",
+            )
+
+    def definir_gestionnaire(self, utilisateur_id: str, gestionnaire: bool) -> Structure:
+        """Make a member a gestionnaire, or withdraw the role (never from the last one)."""
+        rattachement = self._membre(utilisateur_id)
+        if not gestionnaire and rattachement.gestionnaire:
+            self._garder_un_gestionnaire(utilisateur_id)
+        change = attrs.evolve(rattachement, gestionnaire=gestionnaire)
+        return attrs.evolve(
+            self,
+            rattachements=tuple(
+                change if r.id == rattachement.id else r for r in self.rattachements
+            ),
+        )
+
+    def detacher(self, utilisateur_id: str, maintenant: datetime) -> Structure:
+        """End a membership (a departure): the user's habilitations go with it; the
+        rattachement stays, DESACTIVEE, as a trace, and the user may ask again later."""
+        rattachement = self._membre(utilisateur_id)
+        if rattachement.gestionnaire:
+            self._garder_un_gestionnaire(utilisateur_id)
+        change = attrs.evolve(
+            rattachement,
+            statut=StatutRattachement.DESACTIVEE,
+            gestionnaire=False,
+            date_decision=maintenant,
+        )
+        return attrs.evolve(
+            self,
+            rattachements=tuple(
+                change if r.id == rattachement.id else r for r in self.rattachements
+            ),
+            habilitations=tuple(
+                h for h in self.habilitations if h.utilisateur_id != utilisateur_id
+            ),
+        )
 
     def accorder_habilitation(self, habilitation: Habilitation) -> Structure:
         if not self.est_membre(habilitation.utilisateur_id):

@@ -284,6 +284,32 @@ class StructureService:
             lambda s: s.refuser_rattachement(rattachement_id, maintenant),
         )
 
+    def definir_gestionnaire(
+        self, acteur_id: str, structure_id: str, utilisateur_id: str, *, gestionnaire: bool
+    ) -> Structure:
+        """Share or withdraw the gestionnaire role (a structure always keeps one)."""
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.definir_gestionnaire(utilisateur_id, gestionnaire),
+        )
+
+    def detacher(self, acteur_id: str, structure_id: str, utilisateur_id: str) -> Structure:
+        """End a user's membership: a gestionnaire detaches anyone, a user detaches
+        themself."""
+        maintenant = self._p.clock.maintenant()
+        if acteur_id != utilisateur_id:
+            return self._gerer(
+                acteur_id, structure_id, None, lambda s: s.detacher(utilisateur_id, maintenant)
+            )
+        with self._p.uow as uow:
+            structure = uow.structures.obtenir(structure_id)
+            acces.exiger_membre(structure, acteur_id)
+            enregistree = uow.structures.enregistrer(structure.detacher(acteur_id, maintenant))
+            uow.commit()
+            return enregistree
+
     def accorder_habilitation(
         self,
         acteur_id: str,
