@@ -13,7 +13,6 @@ from chorus.domain.montants import (
     TauxTva,
     arrondir,
     en_decimal,
-    nombre_de_decimales,
     valider_euros,
     valider_montant,
 )
@@ -120,11 +119,23 @@ def test_valider_euros_porte_deux_decimales(valeur: str | int | Decimal, attendu
     assert str(resultat) == attendu
 
 
-def test_nombre_de_decimales() -> None:
-    assert nombre_de_decimales(Decimal("1.50")) == 1
-    assert nombre_de_decimales(Decimal("1.23")) == 2
-    assert nombre_de_decimales(Decimal("100")) == 0
-    assert nombre_de_decimales(Decimal("1E+2")) == 0
+@pytest.mark.parametrize(
+    "texte",
+    ["1e999999999", "1e-9999999", "1_000.50", "\u0661\u0662\u0663", "12 500", "--1", "1.2.3"],
+)
+def test_seule_la_notation_decimale_simple_est_acceptee(texte: str) -> None:
+    with pytest.raises(ValidationError) as erreur:
+        valider_euros(texte, "tarif_ht")
+    assert erreur.value.champ == "tarif_ht"
+
+
+@pytest.mark.parametrize(
+    ("valeur", "message"),
+    [(Decimal("1E+999999999"), "dépasser"), (Decimal("1E-999999999"), "décimales")],
+)
+def test_les_exposants_extremes_sont_refuses_sans_planter(valeur: Decimal, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        valider_montant(valeur, "quantite", strictement_positif=True)
 
 
 # -- TauxTva -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import zipfile
 
 import pytest
@@ -265,3 +266,29 @@ def test_sha256_hexadecimal() -> None:
 def test_libelles_des_types() -> None:
     assert TypePiece.COORDONNEE_BANCAIRE.libelle == "Coordonnée bancaire"
     assert all(t.libelle for t in TypePiece)
+
+
+def test_une_bombe_zip_n_est_jamais_decompressee() -> None:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"a" * (50 * 1024 * 1024))
+    contenu = tampon.getvalue()
+    assert len(contenu) < 100_000
+    assert detecter_format(contenu) is FormatFichier.ZIP
+
+
+def test_une_archive_abimee_est_refusee_proprement() -> None:
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document/>" * 50)
+    sain = tampon.getvalue()
+    generateur = random.Random(7)
+    for _ in range(500):
+        abime = bytearray(sain)
+        for _ in range(4):
+            abime[generateur.randrange(len(abime))] = generateur.randrange(256)
+        try:
+            detecter_format(bytes(abime))
+        except ValidationError as erreur:
+            assert erreur.champ == "fichier"

@@ -7,7 +7,8 @@ for their number of decimals here, once.
 from __future__ import annotations
 
 import enum
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from chorus.domain.errors import ValidationError
 
@@ -22,8 +23,16 @@ def arrondir(montant: Decimal) -> Decimal:
     return montant.quantize(CENTIME, rounding=ROUND_HALF_UP)
 
 
+_NOMBRE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+
+
 def en_decimal(valeur: Decimal | int | str, champ: str) -> Decimal:
-    """Read an amount or a quantity given as `Decimal`, `int` or a string; never a float."""
+    """Read an amount or a quantity given as `Decimal`, `int` or a string; never a float.
+
+    A string is plain decimal notation with ASCII digits and a point or a comma
+    (``"158.25"``, ``"158,25"``): no exponent, no digit grouping, nothing a user would not
+    type, so nothing can smuggle in a huge or vanishing value.
+    """
     if isinstance(valeur, bool | float):
         raise ValidationError(
             'Un montant doit être transmis sous forme de texte décimal (par exemple "158.25").',
@@ -31,11 +40,15 @@ def en_decimal(valeur: Decimal | int | str, champ: str) -> Decimal:
         )
     if isinstance(valeur, Decimal):
         nombre = valeur
+    elif isinstance(valeur, int):
+        nombre = Decimal(valeur)
     else:
-        try:
-            nombre = Decimal(str(valeur).strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValidationError(f"« {valeur} » n'est pas un nombre.", champ=champ) from None
+        texte = str(valeur).strip()
+        if len(texte) > 40 or not _NOMBRE.fullmatch(texte):
+            raise ValidationError(
+                f"« {valeur} » n'est pas un nombre décimal (par exemple 158.25).", champ=champ
+            )
+        nombre = Decimal(texte.replace(",", "."))
     if not nombre.is_finite():
         raise ValidationError(f"« {valeur} » n'est pas un nombre.", champ=champ)
     if nombre.is_zero():
@@ -44,9 +57,10 @@ def en_decimal(valeur: Decimal | int | str, champ: str) -> Decimal:
     return nombre
 
 
-def nombre_de_decimales(nombre: Decimal) -> int:
-    exposant = nombre.normalize().as_tuple().exponent
-    return -exposant if isinstance(exposant, int) and exposant < 0 else 0
+def _a_plus_de_decimales(nombre: Decimal, decimales: int) -> bool:
+    # Compare with the value cut to `decimales` places; unlike normalize(), this cannot
+    # overflow or underflow whatever the exponent (the magnitude is bounded before).
+    return nombre != nombre.quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_DOWN)
 
 
 def valider_montant(
@@ -59,16 +73,16 @@ def valider_montant(
 ) -> Decimal:
     """A non-negative amount with at most `decimales` decimals, returned as given (exact)."""
     nombre = en_decimal(valeur, champ)
-    if nombre_de_decimales(nombre) > decimales:
+    if nombre < 0:
+        raise ValidationError("La valeur ne peut pas être négative.", champ=champ)
+    if nombre > maximum:
+        raise ValidationError(f"La valeur ne peut pas dépasser {maximum}.", champ=champ)
+    if _a_plus_de_decimales(nombre, decimales):
         raise ValidationError(
             f"La valeur {nombre} comporte plus de {decimales} décimales.", champ=champ
         )
     if strictement_positif and nombre <= 0:
         raise ValidationError("La valeur doit être strictement positive.", champ=champ)
-    if nombre < 0:
-        raise ValidationError("La valeur ne peut pas être négative.", champ=champ)
-    if nombre > maximum:
-        raise ValidationError(f"La valeur ne peut pas dépasser {maximum}.", champ=champ)
     return nombre
 
 

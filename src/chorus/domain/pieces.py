@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from datetime import datetime
 
 import attrs
@@ -67,21 +68,36 @@ _FORMATS_ACCEPTES = "PDF, JPEG, PNG, TIFF, ODT, ODS, DOC, DOCX, XLS, XLSX, XML o
 
 
 def _format_zip(contenu: bytes) -> FormatFichier:
+    """Tell ODF and Office Open XML documents from plain ZIP archives.
+
+    Only the archive's directory is read, plus the ODF `mimetype` entry when it is small and
+    stored uncompressed as the format requires: nothing here inflates what a sender packed,
+    so a small upload can never expand into gigabytes.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
             noms = archive.namelist()
             if "mimetype" in noms:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                for candidat in (FormatFichier.ODT, FormatFichier.ODS):
-                    if mimetype == candidat.value:
-                        return candidat
-            if any(n.startswith("word/") for n in noms) and "[Content_Types].xml" in noms:
-                return FormatFichier.DOCX
-            if any(n.startswith("xl/") for n in noms) and "[Content_Types].xml" in noms:
-                return FormatFichier.XLSX
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, ValueError):
+                info = archive.getinfo("mimetype")
+                if info.compress_type == zipfile.ZIP_STORED and info.file_size <= 100:
+                    with archive.open(info) as entree:
+                        mimetype = entree.read(100).decode("ascii", "replace").strip()
+                    for candidat in (FormatFichier.ODT, FormatFichier.ODS):
+                        if mimetype == candidat.value:
+                            return candidat
+            if "[Content_Types].xml" in noms:
+                if any(n.startswith("word/") for n in noms):
+                    return FormatFichier.DOCX
+                if any(n.startswith("xl/") for n in noms):
+                    return FormatFichier.XLSX
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError):
         raise ValidationError(
             "L'archive ZIP est endommagée ou illisible.", champ="fichier"
+        ) from None
+    except NotImplementedError:
+        raise ValidationError(
+            "L'archive ZIP utilise une méthode de compression non prise en charge.",
+            champ="fichier",
         ) from None
     return FormatFichier.ZIP
 
