@@ -9,13 +9,8 @@ import click
 
 from chorus.bootstrap import STOCKAGE_PAR_DEFAUT, ErreurDeConfiguration, construire
 from chorus.domain.errors import DomainError
+from chorus.domain.montants import en_francais
 from chorus.services.demo import DonneesDemo, charger_demo
-
-
-def _euros(montant: object) -> str:
-    entier, _, centimes = f"{montant}".partition(".")
-    groupes = f"{int(entier):,}".replace(",", "\u202f")
-    return f"{groupes},{(centimes + '00')[:2]} €"
 
 
 def afficher_demo(donnees: DonneesDemo) -> str:
@@ -45,8 +40,9 @@ def afficher_demo(donnees: DonneesDemo) -> str:
             f"  {'Numéro':<16} {'État':<20} {'Net à payer':>13}  {'Juridiction':<11} Structure"
         )
         for m in donnees.memoires:
+            net = f"{en_francais(m.totaux.net_a_payer)} €"
             lignes.append(
-                f"  {m.numero:<16} {m.statut.libelle:<20} {_euros(m.totaux.net_a_payer):>13}  "
+                f"  {m.numero:<16} {m.statut.libelle:<20} {net:>13}  "
                 f"{m.entete.juridiction_code:<11} {noms.get(m.structure_id, '')}"
             )
             if m.certificat is not None:

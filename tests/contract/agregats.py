@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import attrs
 
-from chorus.domain.empreinte import empreinte, serialisation_canonique
 from chorus.domain.lignes import FraisDivers, LigneDePrestation
 from chorus.domain.memoire import (
     INTERVENANT_PAR_ACTION,
@@ -24,6 +23,7 @@ from chorus.domain.memoire import (
     EvenementTraitement,
     Memoire,
     ModeDepot,
+    PrestataireEnvoye,
     TypeTva,
 )
 from chorus.domain.organisation import (
@@ -313,18 +313,6 @@ def envoyer(
 ) -> Memoire:
     """Send a draft as the use case does (RIB attached, certificate with its empreinte)."""
     le_rib = rib if rib is not None else piece_rib(f"{memoire.id}-rib")
-    tel_qu_envoye = memoire.memoire_a_envoyer(
-        numero_definitif=numero, piece_rib=le_rib, maintenant=maintenant
-    )
-    serialisation = serialisation_canonique(
-        tel_qu_envoye,
-        date_depot=maintenant,
-        identifiant=SIRET,
-        type_identifiant="SIRET",
-        raison_sociale="Cabinet Durand",
-        iban=IBAN,
-        bic=BIC,
-    )
     return memoire.envoyer(
         numero_definitif=numero,
         acteur="Paul Durand",
@@ -332,9 +320,15 @@ def envoyer(
         aujourdhui=maintenant.date(),
         attestation_sur_honneur=True,
         piece_rib=le_rib,
-        prestataire=f"{SIRET} – Cabinet Durand",
+        prestataire=PrestataireEnvoye(
+            identifiant=SIRET,
+            type_identifiant="SIRET",
+            raison_sociale="Cabinet Durand",
+            libelle_coordonnee="Compte courant",
+            iban=IBAN,
+            bic=BIC,
+        ),
         juridiction="Tribunal judiciaire de Lyon",
-        empreinte=empreinte(serialisation),
     )
 
 

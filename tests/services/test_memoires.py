@@ -292,7 +292,7 @@ def test_envoi_numero_definitif_et_certificat(monde: Monde) -> None:
     assert certificat.remise_globale_ttc == Decimal("0")
     assert certificat.montant_ttc_avant_remise == Decimal("158.25")
     assert certificat.texte == (
-        f"Le mémoire de frais de justice n°{envoye.numero} d'un montant de 158.25 EUR est en "
+        f"Le mémoire de frais de justice n°{envoye.numero} d'un montant de 158,25 EUR est en "
         "cours de transfert au Tribunal judiciaire de Lyon."
     )
 
@@ -415,7 +415,7 @@ def test_remise_globale(monde: Monde) -> None:
     assert envoye.certificat is not None
     assert envoye.certificat.remise_globale_ttc == Decimal("8.25")
     assert envoye.certificat.montant_ttc_avant_remise == Decimal("158.25")
-    assert "d'un montant de 150.00 EUR" in envoye.certificat.texte
+    assert "d'un montant de 150,00 EUR" in envoye.certificat.texte
 
 
 def test_numerotation_des_brouillons_par_annee(monde: Monde) -> None:

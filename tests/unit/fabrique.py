@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from chorus.domain.empreinte import empreinte, serialisation_canonique
 from chorus.domain.lignes import FraisDivers, LigneDePrestation
 from chorus.domain.memoire import (
     ActionTraitement,
     EnTete,
     EvenementTraitement,
     Memoire,
+    PrestataireEnvoye,
     TypeTva,
 )
 from chorus.domain.montants import TauxTva
@@ -221,21 +221,14 @@ def brouillon(
     return memoire
 
 
-def empreinte_de(memoire: Memoire, *, numero: str, rib: PieceJointe, maintenant: datetime) -> str:
-    a_envoyer = memoire.memoire_a_envoyer(
-        numero_definitif=numero, piece_rib=rib, maintenant=maintenant
-    )
-    return empreinte(
-        serialisation_canonique(
-            a_envoyer,
-            date_depot=maintenant,
-            identifiant=SIRET,
-            type_identifiant="SIRET",
-            raison_sociale=RAISON_SOCIALE,
-            iban=IBAN,
-            bic=BIC,
-        )
-    )
+PRESTATAIRE = PrestataireEnvoye(
+    identifiant=SIRET,
+    type_identifiant="SIRET",
+    raison_sociale=RAISON_SOCIALE,
+    libelle_coordonnee="Compte courant",
+    iban=IBAN,
+    bic=BIC,
+)
 
 
 def envoye(
@@ -255,9 +248,8 @@ def envoye(
         aujourdhui=aujourdhui if aujourdhui is not None else maintenant.date(),
         attestation_sur_honneur=True,
         piece_rib=le_rib,
-        prestataire=f"{SIRET} – {RAISON_SOCIALE}",
+        prestataire=PRESTATAIRE,
         juridiction=JURIDICTION,
-        empreinte=empreinte_de(depart, numero=numero, rib=le_rib, maintenant=maintenant),
     )
 
 

@@ -19,6 +19,7 @@ from tests.unit.fabrique import (
     MAINTENANT,
     NUMERO_DEFINITIF,
     PNG,
+    PRESTATAIRE,
     RAISON_SOCIALE,
     SIRET,
     brouillon,
@@ -38,15 +39,8 @@ def _a_envoyer(m: Memoire | None = None, numero: str = NUMERO_DEFINITIF) -> Memo
 def _serialiser(
     m: Memoire, *, date_depot: datetime = MAINTENANT, raison: str = RAISON_SOCIALE
 ) -> bytes:
-    return serialisation_canonique(
-        m,
-        date_depot=date_depot,
-        identifiant=SIRET,
-        type_identifiant="SIRET",
-        raison_sociale=raison,
-        iban=IBAN,
-        bic=BIC,
-    )
+    prestataire = attrs.evolve(PRESTATAIRE, raison_sociale=raison)
+    return serialisation_canonique(attrs.evolve(m, prestataire=prestataire), date_depot=date_depot)
 
 
 def _document(m: Memoire) -> Any:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from chorus.domain.empreinte import empreinte, serialisation_canonique
 from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
 from chorus.domain.memoire import (
     MOTIF_EXONERATION_PAR_DEFAUT,
@@ -28,11 +29,11 @@ from tests.unit.fabrique import (
     NUMERO_BROUILLON,
     NUMERO_DEFINITIF,
     PNG,
+    PRESTATAIRE,
     RAISON_SOCIALE,
     SIRET,
     a_l_etat,
     brouillon,
-    empreinte_de,
     entete,
     envoye,
     heure,
@@ -391,12 +392,18 @@ def test_certificat_de_depot() -> None:
         PieceCertifiee("RIB.pdf", TypePiece.COORDONNEE_BANCAIRE, piece_rib().sha256),
     )
     assert all(len(p.sha256) == 64 for p in c.pieces)
-    assert c.empreinte == empreinte_de(
-        avant, numero=NUMERO_DEFINITIF, rib=piece_rib(), maintenant=MAINTENANT
+    tel_qu_envoye = attrs.evolve(
+        avant.memoire_a_envoyer(
+            numero_definitif=NUMERO_DEFINITIF, piece_rib=piece_rib(), maintenant=MAINTENANT
+        ),
+        prestataire=PRESTATAIRE,
     )
+    assert c.empreinte == empreinte(serialisation_canonique(tel_qu_envoye, date_depot=MAINTENANT))
+    assert c.empreinte == m.empreinte_recalculee()
+    assert m.prestataire == PRESTATAIRE
     assert len(c.empreinte) == 44
     assert c.texte == (
-        "Le mémoire de frais de justice n°MJ00000021178 d'un montant de 268.25 EUR est en "
+        "Le mémoire de frais de justice n°MJ00000021178 d'un montant de 268,25 EUR est en "
         "cours de transfert au Tribunal judiciaire de Paris."
     )
 

@@ -13,6 +13,7 @@ from chorus.domain.montants import (
     TauxTva,
     arrondir,
     en_decimal,
+    en_francais,
     valider_euros,
     valider_montant,
 )
@@ -233,3 +234,17 @@ def test_texte_optionnel() -> None:
 def test_zero_negatif_devient_zero(valeur: str | Decimal) -> None:
     """« -0 » is zero: it is accepted, and carried (and printed) as 0.00, never as -0.00."""
     assert str(valider_euros(valeur, "debours")) == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("montant", "texte"),
+    [
+        ("6545.08", "6\u00a0545,08"),
+        ("158.25", "158,25"),
+        ("0", "0,00"),
+        ("1234567.5", "1\u00a0234\u00a0567,50"),
+        ("-12.345", "-12,35"),
+    ],
+)
+def test_montant_ecrit_a_la_francaise(montant: str, texte: str) -> None:
+    assert en_francais(Decimal(montant)) == texte

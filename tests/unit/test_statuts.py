@@ -15,7 +15,15 @@ from chorus.domain.statuts import (
     StatutMemoire,
     verifier_transition,
 )
-from tests.unit.fabrique import CREATEUR, a_l_etat, evenement, heure, piece_rib, traiter
+from tests.unit.fabrique import (
+    CREATEUR,
+    PRESTATAIRE,
+    a_l_etat,
+    evenement,
+    heure,
+    piece_rib,
+    traiter,
+)
 
 S = StatutMemoire
 I = Intervenant  # noqa: E741
@@ -155,9 +163,8 @@ def test_envoyer_seulement_un_brouillon(statut: StatutMemoire) -> None:
             aujourdhui=heure(5).date(),
             attestation_sur_honneur=True,
             piece_rib=piece_rib(),
-            prestataire="x",
+            prestataire=PRESTATAIRE,
             juridiction="y",
-            empreinte="z",
         )
 
 

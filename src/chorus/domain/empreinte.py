@@ -24,9 +24,12 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from chorus.domain.memoire import Memoire
 from chorus.domain.montants import arrondir
+
+if TYPE_CHECKING:
+    from chorus.domain.memoire import Memoire
 
 FORMAT_CANONIQUE = 1
 
@@ -39,17 +42,17 @@ def _instant(valeur: datetime) -> str:
     return valeur.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def serialisation_canonique(
-    memoire: Memoire,
-    *,
-    date_depot: datetime,
-    identifiant: str,
-    type_identifiant: str,
-    raison_sociale: str,
-    iban: str,
-    bic: str,
-) -> bytes:
-    """The bytes the empreinte is computed on (see the module's documentation)."""
+def serialisation_canonique(memoire: Memoire, *, date_depot: datetime) -> bytes:
+    """The bytes the empreinte is computed on (see the module's documentation), from the
+    mémoire as sent: its definitive number and its frozen prestataire."""
+    prestataire = memoire.prestataire
+    if prestataire is None:
+        raise ValueError("the canonical serialisation needs the prestataire as sent")
+    identifiant = prestataire.identifiant
+    type_identifiant = prestataire.type_identifiant
+    raison_sociale = prestataire.raison_sociale
+    iban = prestataire.iban
+    bic = prestataire.bic
     entete = memoire.entete
     totaux = memoire.totaux
     document = {
@@ -130,3 +133,8 @@ def serialisation_canonique(
 def empreinte(serialisation: bytes) -> str:
     """Base64 (standard alphabet, padded) of the SHA-256 of `serialisation`: 44 characters."""
     return base64.b64encode(hashlib.sha256(serialisation).digest()).decode("ascii")
+
+
+def calculer_empreinte(memoire: Memoire, *, date_depot: datetime) -> str:
+    """The empreinte of a mémoire as sent."""
+    return empreinte(serialisation_canonique(memoire, date_depot=date_depot))

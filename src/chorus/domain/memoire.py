@@ -17,9 +17,10 @@ from decimal import Decimal
 import attrs
 
 from chorus.domain.calendrier import ajouter_annees, jour_a_paris
+from chorus.domain.empreinte import calculer_empreinte
 from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
 from chorus.domain.lignes import NOMBRE_MAXIMUM_DE_LIGNES, LigneDePrestation, Totaux
-from chorus.domain.montants import ZERO, valider_euros
+from chorus.domain.montants import ZERO, en_francais, valider_euros
 from chorus.domain.pieces import NOMBRE_MAXIMUM_PAR_MEMOIRE, PieceJointe, TypePiece
 from chorus.domain.statuts import Intervenant, StatutMemoire, verifier_transition
 from chorus.domain.textes import texte_obligatoire, texte_optionnel
@@ -150,6 +151,30 @@ class EvenementHistorique:
     montant: Decimal | None = None
 
 
+ATTESTATION_SUR_HONNEUR = (
+    "Attestation sur l'honneur de l'exactitude des informations saisies et de la réalité des "
+    "prestations"
+)
+
+
+@attrs.frozen
+class PrestataireEnvoye:
+    """Who filed the mémoire and where it is to be paid, frozen as they were at sending:
+    later changes to the structure or its bank details never reach a sent mémoire."""
+
+    identifiant: str
+    type_identifiant: str
+    raison_sociale: str
+    libelle_coordonnee: str
+    iban: str
+    bic: str
+
+    @property
+    def libelle(self) -> str:
+        """« identifiant – raison sociale », as the certificate writes it."""
+        return f"{self.identifiant} – {self.raison_sociale}"
+
+
 @attrs.frozen
 class PieceCertifiee:
     """A pièce as the certificate lists it."""
@@ -177,9 +202,12 @@ class CertificatDepot:
 
     @property
     def texte(self) -> str:
+        """The certificate's sentence, in French as the portal words it."""
+        article = "à la" if self.juridiction.startswith("Cour") else "au"
         return (
             f"Le mémoire de frais de justice n°{self.numero} d'un montant de "
-            f"{self.net_a_payer} EUR est en cours de transfert au {self.juridiction}."
+            f"{en_francais(self.net_a_payer)} EUR est en cours de transfert {article} "
+            f"{self.juridiction}."
         )
 
 
@@ -278,6 +306,7 @@ class Memoire:
     mode_depot: ModeDepot = ModeDepot.PORTAIL
     parent_id: str | None = None
     numero_brouillon: str | None = None
+    prestataire: PrestataireEnvoye | None = None
     certificat: CertificatDepot | None = None
     montant_certifie: Decimal | None = None
     montant_paye: Decimal | None = None
@@ -535,24 +564,23 @@ class Memoire:
         aujourdhui: date,
         attestation_sur_honneur: bool,
         piece_rib: PieceJointe,
-        prestataire: str,
+        prestataire: PrestataireEnvoye,
         juridiction: str,
-        empreinte: str,
     ) -> Memoire:
-        """Send the draft: definitive number, the RIB attached, the certificate issued.
-
-        `empreinte` is computed by `chorus.domain.empreinte` over the mémoire as sent
-        (`memoire_a_envoyer` gives that mémoire).
-        """
+        """Send the draft: definitive number, the RIB attached, the prestataire and bank
+        details frozen as sent, the certificate and its empreinte issued."""
         self.verifier_envoi(aujourdhui=aujourdhui, attestation_sur_honneur=attestation_sur_honneur)
-        envoye = self.memoire_a_envoyer(
-            numero_definitif=numero_definitif, piece_rib=piece_rib, maintenant=maintenant
+        envoye = attrs.evolve(
+            self.memoire_a_envoyer(
+                numero_definitif=numero_definitif, piece_rib=piece_rib, maintenant=maintenant
+            ),
+            prestataire=prestataire,
         )
         totaux = envoye.totaux
         certificat = CertificatDepot(
             numero=numero_definitif,
             date_depot=maintenant,
-            prestataire=prestataire,
+            prestataire=prestataire.libelle,
             juridiction=juridiction,
             montant_ht_apres_remise=totaux.montant_ht_apres_remise,
             montant_tva=totaux.montant_tva,
@@ -562,14 +590,22 @@ class Memoire:
             pieces=tuple(
                 PieceCertifiee(p.nom_fichier, p.type_piece, p.sha256) for p in envoye.pieces
             ),
-            empreinte=empreinte,
+            empreinte=calculer_empreinte(envoye, date_depot=maintenant),
         )
         return attrs.evolve(envoye, certificat=certificat)._passer(
             StatutMemoire.ENVOYE,
             intervenant=Intervenant.PRESTATAIRE,
             acteur=acteur,
             maintenant=maintenant,
+            motif=ATTESTATION_SUR_HONNEUR,
         )
+
+    def empreinte_recalculee(self) -> str:
+        """The empreinte recomputed from the stored mémoire: equal to the certificate's as
+        long as nothing sent has changed."""
+        if self.certificat is None:
+            raise TransitionInvalide(f"Le mémoire n°{self.numero} n'a pas été envoyé.")
+        return calculer_empreinte(self, date_depot=self.certificat.date_depot)
 
     def memoire_a_envoyer(
         self, *, numero_definitif: str, piece_rib: PieceJointe, maintenant: datetime

@@ -86,6 +86,14 @@ def valider_montant(
     return nombre
 
 
+def en_francais(montant: Decimal) -> str:
+    """An amount written the French way: ``6 545,08`` (non-breaking space between thousands)."""
+    signe = "-" if montant < 0 else ""
+    entier, _, centimes = format(abs(arrondir(montant)), "f").partition(".")
+    groupes = f"{int(entier):,}".replace(",", "\u00a0")
+    return f"{signe}{groupes},{centimes}"
+
+
 def valider_euros(valeur: Decimal | int | str, champ: str) -> Decimal:
     """An amount in euros, ≥ 0, at most two decimals, carried with exactly two (12.1 → 12.10)."""
     return arrondir(valider_montant(valeur, champ))

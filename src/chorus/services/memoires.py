@@ -11,10 +11,9 @@ from collections.abc import Callable
 import attrs
 
 from chorus.domain import acces
-from chorus.domain.empreinte import empreinte, serialisation_canonique
 from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.lignes import LigneDePrestation, SaisieLigne
-from chorus.domain.memoire import EnTete, Memoire, ModeDepot
+from chorus.domain.memoire import EnTete, Memoire, ModeDepot, PrestataireEnvoye
 from chorus.domain.numerotation import (
     SEQUENCE_DEFINITIVE,
     numero_brouillon,
@@ -341,18 +340,6 @@ class MemoireService:
             juridiction = self._p.referentiels.juridiction(entete.juridiction_code)
             assert juridiction is not None  # checked by _verifier_entete
             numero = numero_definitif(uow.sequences.suivant(SEQUENCE_DEFINITIVE))
-            tel_qu_envoye = memoire.memoire_a_envoyer(
-                numero_definitif=numero, piece_rib=rib, maintenant=maintenant
-            )
-            serialisation = serialisation_canonique(
-                tel_qu_envoye,
-                date_depot=maintenant,
-                identifiant=structure.identifiant,
-                type_identifiant=structure.type_identifiant.value,
-                raison_sociale=structure.raison_sociale,
-                iban=coordonnee.iban,
-                bic=coordonnee.bic,
-            )
             envoye = memoire.envoyer(
                 numero_definitif=numero,
                 acteur=self._acteur(uow, acteur_id),
@@ -360,9 +347,15 @@ class MemoireService:
                 aujourdhui=aujourdhui,
                 attestation_sur_honneur=attestation_sur_honneur,
                 piece_rib=rib,
-                prestataire=structure.libelle,
+                prestataire=PrestataireEnvoye(
+                    identifiant=structure.identifiant,
+                    type_identifiant=structure.type_identifiant.value,
+                    raison_sociale=structure.raison_sociale,
+                    libelle_coordonnee=coordonnee.libelle,
+                    iban=coordonnee.iban,
+                    bic=coordonnee.bic,
+                ),
                 juridiction=juridiction.nom,
-                empreinte=empreinte(serialisation),
             )
             enregistre = uow.memoires.enregistrer(envoye)
             uow.commit()
