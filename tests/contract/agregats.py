@@ -182,7 +182,8 @@ def structure_complete(id: str = "s-complete", identifiant: str = SIRET) -> Stru
             application=Application.FRAIS_DE_JUSTICE,
             profil=Profil.CONSULTATION,
             service_id=f"{id}-svc-psy",
-        )
+        ),
+        par=GESTIONNAIRE,
     )
     return s.accorder_habilitation(
         Habilitation(
@@ -190,7 +191,8 @@ def structure_complete(id: str = "s-complete", identifiant: str = SIRET) -> Stru
             utilisateur_id="u-valide",
             application=Application.TIC,
             profil=Profil.MODIFICATION,
-        )
+        ),
+        par=GESTIONNAIRE,
     )
 
 

@@ -678,3 +678,23 @@ def test_agents(monde: Monde) -> None:
         )
     assert refus.value.champ == "juridictions"
     assert u.par_email("greffe@nulle-part.fr") is None
+
+
+def test_le_gestionnaire_ne_reduit_pas_non_plus_ses_droits_en_se_les_accordant(
+    monde: Monde,
+) -> None:
+    s = monde.chorus.structures
+    g = monde.gestionnaire.id
+    erreur = refuse_sans_rien_changer(
+        monde,
+        ValidationError,
+        partial(
+            s.accorder_habilitation,
+            g,
+            monde.structure.id,
+            utilisateur_id=g,
+            application=Application.FRAIS_DE_JUSTICE,
+            profil=Profil.CONSULTATION,
+        ),
+    )
+    assert erreur.champ == "utilisateur_id"

@@ -114,7 +114,8 @@ def habiliter(
             application=application,
             profil=profil,
             service_id=service_id,
-        )
+        ),
+        par=CREATEUR,
     )
 
 

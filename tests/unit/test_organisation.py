@@ -251,21 +251,21 @@ def _habilitation(
 
 def test_habilitation_a_un_non_membre_refusee() -> None:
     with pytest.raises(ValidationError) as erreur:
-        structure().accorder_habilitation(_habilitation())
+        structure().accorder_habilitation(_habilitation(), par=CREATEUR)
     assert erreur.value.champ == "utilisateur_id"
 
 
 def test_habilitation_a_une_demande_en_cours_refusee() -> None:
     s = structure().demander_rattachement(id="r-2", utilisateur_id="u-2", maintenant=heure(1))
     with pytest.raises(ValidationError) as erreur:
-        s.accorder_habilitation(_habilitation())
+        s.accorder_habilitation(_habilitation(), par=CREATEUR)
     assert erreur.value.champ == "utilisateur_id"
 
 
 def test_habilitation_accordee_puis_remplacee() -> None:
     s = avec_membre(structure(), "u-2")
-    s = s.accorder_habilitation(_habilitation(profil=Profil.CONSULTATION, id="h-1"))
-    s = s.accorder_habilitation(_habilitation(profil=Profil.MODIFICATION, id="h-2"))
+    s = s.accorder_habilitation(_habilitation(profil=Profil.CONSULTATION, id="h-1"), par=CREATEUR)
+    s = s.accorder_habilitation(_habilitation(profil=Profil.MODIFICATION, id="h-2"), par=CREATEUR)
     fj = [h for h in s.habilitations_de("u-2") if h.application is Application.FRAIS_DE_JUSTICE]
     assert [(h.id, h.profil) for h in fj] == [("h-2", Profil.MODIFICATION)]
 
@@ -281,19 +281,19 @@ def test_habilitations_par_application_et_service_distinctes() -> None:
 def test_habilitation_sur_un_service_inconnu_refusee() -> None:
     s = avec_membre(structure(), "u-2")
     with pytest.raises(ValidationError) as erreur:
-        s.accorder_habilitation(_habilitation(service_id="svc-inconnu"))
+        s.accorder_habilitation(_habilitation(service_id="svc-inconnu"), par=CREATEUR)
     assert erreur.value.champ == "service_id"
 
 
 def test_retirer_habilitation() -> None:
-    s = avec_membre(structure(), "u-2").accorder_habilitation(_habilitation(id="h-9"))
-    assert s.retirer_habilitation("h-9").habilitations_de("u-2") == ()
+    s = avec_membre(structure(), "u-2").accorder_habilitation(_habilitation(id="h-9"), par=CREATEUR)
+    assert s.retirer_habilitation("h-9", par=CREATEUR).habilitations_de("u-2") == ()
     with pytest.raises(NonTrouve):
-        s.retirer_habilitation("h-inconnue")
+        s.retirer_habilitation("h-inconnue", par=CREATEUR)
 
 
 def test_habilitations_d_un_ancien_membre_ignorees() -> None:
-    s = avec_membre(structure(), "u-2").accorder_habilitation(_habilitation())
+    s = avec_membre(structure(), "u-2").accorder_habilitation(_habilitation(), par=CREATEUR)
     assert s.habilitations_de("u-2")
     rattachement = s.rattachement_de("u-2")
     assert rattachement is not None

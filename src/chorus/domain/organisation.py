@@ -548,7 +548,19 @@ class Structure:
             ),
         )
 
-    def accorder_habilitation(self, habilitation: Habilitation) -> Structure:
+    def _pas_pour_soi(self, utilisateur_id: str, par: str, champ: str) -> None:
+        if utilisateur_id == par:
+            # The rights of the one acting are changed by another gestionnaire, never by
+            # themself: one click must not leave a structure without anyone able to file.
+            raise ValidationError(
+                "Vous ne pouvez pas modifier vos propres habilitations : demandez-le à un autre "
+                "gestionnaire de la structure.",
+                champ=champ,
+            )
+
+    def accorder_habilitation(self, habilitation: Habilitation, *, par: str) -> Structure:
+        """Grant (or replace) a habilitation; `par` is the gestionnaire acting."""
+        self._pas_pour_soi(habilitation.utilisateur_id, par, "utilisateur_id")
         if not self.est_membre(habilitation.utilisateur_id):
             raise ValidationError(
                 "Cet utilisateur n'est pas rattaché à la structure : validez d'abord sa demande "
@@ -570,9 +582,12 @@ class Structure:
         )
         return attrs.evolve(self, habilitations=(*autres, habilitation))
 
-    def retirer_habilitation(self, habilitation_id: str) -> Structure:
-        if not any(h.id == habilitation_id for h in self.habilitations):
-            raise NonTrouve("Cette habilitation n'existe pas.")
+    def retirer_habilitation(self, habilitation_id: str, *, par: str) -> Structure:
+        """Revoke a habilitation; `par` is the gestionnaire acting."""
+        cible = next((h for h in self.habilitations if h.id == habilitation_id), None)
+        if cible is None:
+            raise NonTrouve("Cette habilitation n'existe pas.", champ="habilitation_id")
+        self._pas_pour_soi(cible.utilisateur_id, par, "habilitation_id")
         return attrs.evolve(
             self, habilitations=tuple(h for h in self.habilitations if h.id != habilitation_id)
         )

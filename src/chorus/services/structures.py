@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from chorus.domain import acces
-from chorus.domain.errors import Conflit, NonTrouve, ValidationError
+from chorus.domain.errors import Conflit, ValidationError
 from chorus.domain.organisation import (
     Adresse,
     Application,
@@ -327,23 +327,20 @@ class StructureService:
             profil=profil,
             service_id=service_id,
         )
-        self._gerer(acteur_id, structure_id, None, lambda s: s.accorder_habilitation(habilitation))
+        self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.accorder_habilitation(habilitation, par=acteur_id),
+        )
         return habilitation
 
     def retirer_habilitation(
         self, acteur_id: str, structure_id: str, habilitation_id: str
     ) -> Structure:
-        def retirer(structure: Structure) -> Structure:
-            cible = next((h for h in structure.habilitations if h.id == habilitation_id), None)
-            if cible is None:
-                raise NonTrouve("Cette habilitation n'existe pas.")
-            if cible.utilisateur_id == acteur_id and structure.est_gestionnaire(acteur_id):
-                # The gestionnaire principal keeps the rights that let anyone manage the
-                # structure; losing them by mistake would orphan it.
-                raise ValidationError(
-                    "Un gestionnaire ne peut pas retirer ses propres habilitations.",
-                    champ="habilitation_id",
-                )
-            return structure.retirer_habilitation(habilitation_id)
-
-        return self._gerer(acteur_id, structure_id, None, retirer)
+        return self._gerer(
+            acteur_id,
+            structure_id,
+            None,
+            lambda s: s.retirer_habilitation(habilitation_id, par=acteur_id),
+        )
