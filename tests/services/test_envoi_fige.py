@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import attrs
+import pytest
+
+from chorus.domain.errors import ValidationError
 from chorus.domain.memoire import ActionTraitement
 from chorus.domain.organisation import Adresse
-from tests.monde import IBAN, Monde
+from chorus.domain.pieces import TypePiece
+from tests.monde import IBAN, PDF, Monde
 
 
 def test_le_prestataire_et_le_compte_sont_figes_a_l_envoi(monde: Monde) -> None:
@@ -44,3 +49,40 @@ def test_le_certificat_parle_francais_pour_une_cour_d_appel(monde: Monde) -> Non
     assert envoye.certificat.texte.endswith(
         "d'un montant de 158,25 EUR est en cours de transfert à la Cour d'appel de Lyon."
     )
+
+
+def test_dupliquer_un_refus_apres_changement_de_rib(monde: Monde) -> None:
+    refuse = monde.refuse()
+    s = monde.chorus.structures
+    g = monde.gestionnaire.id
+    ancienne = monde.structure.coordonnees_bancaires[0]
+    rib = s.deposer_piece(
+        g,
+        monde.structure.id,
+        contenu=PDF + b"nouveau RIB",
+        nom_fichier="RIB-2.pdf",
+        type_piece=TypePiece.COORDONNEE_BANCAIRE,
+    )
+    nouvelle = s.ajouter_coordonnee_bancaire(
+        g,
+        monde.structure.id,
+        libelle="Nouveau compte",
+        iban="FR1420041010050500013M02606",
+        bic="PSSTFRPPLYO",
+        piece_jointe_id=rib.id,
+    )
+    s.retirer_coordonnee_bancaire(g, monde.structure.id, ancienne.id)
+    copie = monde.chorus.memoires.dupliquer(g, refuse.id)
+    assert copie.entete.coordonnee_bancaire_id is None
+    assert copie.lignes == refuse.lignes
+    with pytest.raises(ValidationError) as refus:
+        monde.chorus.memoires.envoyer(g, copie.id, attestation_sur_honneur=True)
+    assert refus.value.champ == "coordonnee_bancaire_id"
+    corrigee = monde.chorus.memoires.modifier_entete(
+        g,
+        copie.id,
+        attrs.evolve(copie.entete, coordonnee_bancaire_id=nouvelle.id),
+    )
+    envoye = monde.chorus.memoires.envoyer(g, corrigee.id, attestation_sur_honneur=True)
+    assert envoye.prestataire is not None
+    assert envoye.prestataire.iban == nouvelle.iban

@@ -6,7 +6,7 @@ import pytest
 
 from chorus.domain.errors import AccesRefuse, NonTrouve, ValidationError
 from chorus.domain.memoire import ActionTraitement
-from chorus.domain.organisation import StatutRattachement
+from chorus.domain.organisation import Adresse, StatutRattachement, TypeIdentifiant, TypeStructure
 from chorus.domain.statuts import StatutMemoire
 from chorus.ports.requetes import FiltresMemoire, Pagination, Tri
 from tests.monde import Monde
@@ -111,3 +111,19 @@ def test_la_certification_peut_reduire_le_montant(monde: Monde) -> None:
     paye = monde.evenement(certifie, ActionTraitement.MISE_EN_PAIEMENT)
     assert str(paye.montant_paye) == "100.00"
     assert paye.historique[-1].montant == paye.montant_paye
+
+
+def test_un_agent_ne_cree_ni_ne_rejoint_de_structure(monde: Monde) -> None:
+    with pytest.raises(AccesRefuse):
+        monde.chorus.structures.creer(
+            monde.agent.id,
+            type_structure=TypeStructure.ENTREPRISE,
+            type_identifiant=TypeIdentifiant.SIRET,
+            identifiant="78912345200011",
+            raison_sociale="Greffier entreprenant",
+            adresse=Adresse.creer(ligne1="1 rue du Palais", code_postal="69005", ville="Lyon"),
+        )
+    with pytest.raises(AccesRefuse):
+        monde.chorus.structures.demander_rattachement(monde.comptable.id, monde.structure.id)
+    relue = monde.chorus.structures.obtenir(monde.gestionnaire.id, monde.structure.id)
+    assert relue.rattachement_de(monde.comptable.id) is None

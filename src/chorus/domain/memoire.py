@@ -653,15 +653,21 @@ class Memoire:
         acteur: str,
         maintenant: datetime,
         pieces: Sequence[PieceJointe],
+        entete: EnTete | None = None,
     ) -> tuple[Memoire, Memoire]:
         """Copy into a new draft (lines and pièces included, `parent_id` set).
 
         Returns (this mémoire after duplication, the copy): a refused mémoire becomes
         DUPLIQUE_POST_REFUS; any other stays as it is. `pieces` are the copies (new ids) of
-        `pieces_a_dupliquer()`, made by the caller.
+        `pieces_a_dupliquer()`, made by the caller; `entete` the header of the copy when the
+        caller had to drop references that no longer hold (bank details since removed…).
         """
         copie = Memoire.creer(
-            id=id, numero=numero, entete=self.entete, acteur=acteur, maintenant=maintenant
+            id=id,
+            numero=numero,
+            entete=entete if entete is not None else self.entete,
+            acteur=acteur,
+            maintenant=maintenant,
         )
         copie = attrs.evolve(
             copie,

@@ -88,6 +88,30 @@ class MemoireService:
             structure.coordonnee_bancaire(entete.coordonnee_bancaire_id)
         return entete
 
+    def _entete_pour_copie(self, structure: Structure, entete: EnTete) -> EnTete:
+        """The header a duplicate starts from: what no longer holds (bank details removed,
+        service deactivated, catégorie withdrawn) is dropped rather than blocking the copy —
+        after a refusal for a wrong RIB, the copy is exactly how the prestataire fixes it.
+        Sending asks for whatever is missing again."""
+        if structure.espace_frais_de_justice is None:
+            return self._verifier_entete(structure, entete)
+        services_actifs = {s.id for s in structure.services if s.actif}
+        coordonnees = {c.id for c in structure.coordonnees_bancaires}
+        categorie = entete.categorie_prestataire
+        if categorie is not None and self._p.referentiels.categorie_prestataire(categorie) is None:
+            categorie = None
+        return attrs.evolve(
+            entete,
+            service_id=entete.service_id if entete.service_id in services_actifs else None,
+            coordonnee_bancaire_id=(
+                entete.coordonnee_bancaire_id
+                if entete.coordonnee_bancaire_id in coordonnees
+                else None
+            ),
+            categorie_prestataire=categorie
+            or structure.espace_frais_de_justice.categorie_prestataire,
+        )
+
     def _ligne(self, saisie: SaisieLigne, numero_ligne: int) -> LigneDePrestation:
         ligne = saisie.en_ligne(numero_ligne, self._p.clock.aujourdhui())
         self._verifier_codes_ligne(ligne)
@@ -389,7 +413,16 @@ class MemoireService:
         « Dupliqué post refus »."""
         with self._p.uow as uow:
             memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
-            self._verifier_entete(structure, memoire.entete)
+            entete = self._entete_pour_copie(structure, memoire.entete)
+            if entete.service_id != memoire.entete.service_id:
+                acces.exiger(
+                    structure,
+                    acteur_id,
+                    Application.FRAIS_DE_JUSTICE,
+                    Profil.MODIFICATION,
+                    entete.service_id,
+                    objet="cette structure",
+                )
             maintenant = self._p.clock.maintenant()
             pieces = tuple(
                 attrs.evolve(p, id=self._p.ids.nouveau(), date_ajout=maintenant)
@@ -401,6 +434,7 @@ class MemoireService:
                 acteur=self._acteur(uow, acteur_id),
                 maintenant=maintenant,
                 pieces=pieces,
+                entete=entete,
             )
             if original is not memoire:
                 uow.memoires.enregistrer(original)

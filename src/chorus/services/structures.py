@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from chorus.domain import acces
-from chorus.domain.errors import Conflit, ValidationError
+from chorus.domain.errors import AccesRefuse, Conflit, ValidationError
 from chorus.domain.organisation import (
     Adresse,
     Application,
@@ -17,11 +17,21 @@ from chorus.domain.organisation import (
     Structure,
     TypeIdentifiant,
     TypeStructure,
+    Utilisateur,
 )
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.services.contexte import Ports, verifier_version
 
 _Changement = Callable[[Structure], Structure]
+
+
+def _exiger_prestataire(utilisateur: Utilisateur) -> None:
+    # Separation of duties: whoever certifies or pays mémoires files none.
+    if utilisateur.est_agent:
+        raise AccesRefuse(
+            "Un compte d'agent de l'administration ne peut ni créer ni rejoindre une structure "
+            "de prestataire : utilisez un compte personnel distinct."
+        )
 
 
 class StructureService:
@@ -69,7 +79,7 @@ class StructureService:
         habilitation."""
         ids = self._p.ids
         with self._p.uow as uow:
-            uow.utilisateurs.obtenir(acteur_id)
+            _exiger_prestataire(uow.utilisateurs.obtenir(acteur_id))
             structure = Structure.creer(
                 id=ids.nouveau(),
                 type_structure=type_structure,
@@ -251,7 +261,7 @@ class StructureService:
     def demander_rattachement(self, acteur_id: str, structure_id: str) -> Structure:
         """Any user may ask to join a structure; a gestionnaire decides."""
         with self._p.uow as uow:
-            uow.utilisateurs.obtenir(acteur_id)
+            _exiger_prestataire(uow.utilisateurs.obtenir(acteur_id))
             structure = uow.structures.obtenir(structure_id)
             changee = structure.demander_rattachement(
                 id=self._p.ids.nouveau(),
