@@ -528,3 +528,24 @@ def test_verifier_empreinte_inconnue(monde: Monde, empreinte: str) -> None:
     with pytest.raises(NonTrouve) as refus:
         monde.chorus.consultation.verifier_empreinte(empreinte)
     assert refus.value.champ == "empreinte"
+
+
+def test_liste_fiscale_avec_remise_reste_coherente(monde: Monde) -> None:
+    memoire = monde.brouillon(remise_globale_ttc="8.25")
+    g = monde.gestionnaire.id
+    envoye = monde.chorus.memoires.envoyer(g, memoire.id, attestation_sur_honneur=True)
+    for action in (
+        ActionTraitement.MISE_A_DISPOSITION,
+        ActionTraitement.CERTIFICATION,
+        ActionTraitement.MISE_EN_PAIEMENT,
+    ):
+        envoye = monde.evenement(envoye, action)
+    liste = monde.chorus.consultation.liste_fiscale(
+        g, monde.structure.id, date(2024, 1, 1), date(2024, 12, 31)
+    )
+    (ligne,) = liste.lignes
+    assert ligne.montant_ht + ligne.montant_tva == ligne.montant_ttc
+    assert (str(ligne.montant_ttc), str(ligne.remise_globale_ttc)) == ("158.25", "8.25")
+    assert str(ligne.net_a_payer) == "150.00"
+    assert ligne.montant_paye == ligne.net_a_payer
+    assert liste.totaux.net_a_payer == ligne.net_a_payer

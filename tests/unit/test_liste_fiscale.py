@@ -77,7 +77,9 @@ def test_periode_limite_a_un_an(du: date, jours: int) -> None:
 # -- Totaux --------------------------------------------------------------------------------
 
 
-def _ligne(numero: str, ht: str, tva: str, ttc: str, paye: str) -> LigneListeFiscale:
+def _ligne(
+    numero: str, ht: str, tva: str, ttc: str, paye: str, remise: str = "0.00"
+) -> LigneListeFiscale:
     return LigneListeFiscale(
         numero=numero,
         date_depot=date(2024, 1, 10),
@@ -85,6 +87,8 @@ def _ligne(numero: str, ht: str, tva: str, ttc: str, paye: str) -> LigneListeFis
         montant_ht=D(ht),
         montant_tva=D(tva),
         montant_ttc=D(ttc),
+        remise_globale_ttc=D(remise),
+        net_a_payer=D(ttc) - D(remise),
         date_mise_en_paiement=date(2024, 2, 10),
         montant_paye=D(paye),
     )
@@ -95,7 +99,7 @@ def test_totaux_de_la_liste_fiscale() -> None:
         iter(
             [
                 _ligne("MJ00000000001", "150.00", "8.25", "158.25", "158.25"),
-                _ligne("MJ00000000002", "100.00", "20.00", "120.00", "100.00"),
+                _ligne("MJ00000000002", "100.00", "20.00", "120.00", "100.00", remise="20.00"),
                 _ligne("MJ00000000003", "0.10", "0.01", "0.11", "0.11"),
             ]
         )
@@ -104,6 +108,8 @@ def test_totaux_de_la_liste_fiscale() -> None:
         montant_ht=D("250.10"),
         montant_tva=D("28.26"),
         montant_ttc=D("278.36"),
+        remise_globale_ttc=D("20.00"),
+        net_a_payer=D("258.36"),
         montant_paye=D("258.36"),
         nombre=3,
     )

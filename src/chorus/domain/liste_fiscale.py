@@ -41,7 +41,8 @@ class Periode:
 
 @attrs.frozen
 class LigneListeFiscale:
-    """One paid mémoire as the liste fiscale shows it."""
+    """One paid mémoire as the liste fiscale shows it: HT + TVA + débours = TTC, then the
+    remise globale and the net à payer it leaves, and what was actually paid."""
 
     numero: str
     date_depot: date
@@ -49,6 +50,8 @@ class LigneListeFiscale:
     montant_ht: Decimal
     montant_tva: Decimal
     montant_ttc: Decimal
+    remise_globale_ttc: Decimal
+    net_a_payer: Decimal
     date_mise_en_paiement: date
     montant_paye: Decimal
 
@@ -58,6 +61,8 @@ class TotauxListeFiscale:
     montant_ht: Decimal
     montant_tva: Decimal
     montant_ttc: Decimal
+    remise_globale_ttc: Decimal
+    net_a_payer: Decimal
     montant_paye: Decimal
     nombre: int
 
@@ -68,6 +73,8 @@ class TotauxListeFiscale:
             montant_ht=sum((ligne.montant_ht for ligne in liste), ZERO),
             montant_tva=sum((ligne.montant_tva for ligne in liste), ZERO),
             montant_ttc=sum((ligne.montant_ttc for ligne in liste), ZERO),
+            remise_globale_ttc=sum((ligne.remise_globale_ttc for ligne in liste), ZERO),
+            net_a_payer=sum((ligne.net_a_payer for ligne in liste), ZERO),
             montant_paye=sum((ligne.montant_paye for ligne in liste), ZERO),
             nombre=len(liste),
         )

@@ -126,7 +126,9 @@ class ConsultationService:
                 juridiction_code=r.juridiction_code,
                 montant_ht=r.montant_ht,
                 montant_tva=r.montant_tva,
-                montant_ttc=r.net_a_payer,
+                montant_ttc=r.montant_ttc,
+                remise_globale_ttc=r.montant_ttc - r.net_a_payer,
+                net_a_payer=r.net_a_payer,
                 date_mise_en_paiement=r.date_paiement or jour_a_paris(r.date_statut),
                 montant_paye=r.montant_paye if r.montant_paye is not None else r.net_a_payer,
             )
