@@ -442,7 +442,7 @@ def liste(monde: Monde, du: date, au: date) -> ListeFiscale:
         pytest.param(date(2024, 6, 15), date(2024, 7, 1), [], id="avant-la-maj-de-p2"),
         pytest.param(date(2024, 7, 2), date(2024, 7, 2), ["p2"], id="jour-de-la-maj-de-p2"),
         pytest.param(date(2024, 6, 1), date(2024, 8, 31), ["p1", "p2", "p3"], id="ete"),
-        pytest.param(date(2024, 6, 15), date(2025, 6, 15), ["p2", "p3"], id="un-an-exactement"),
+        pytest.param(date(2024, 6, 15), date(2025, 6, 14), ["p2", "p3"], id="un-an-exactement"),
         pytest.param(date(2023, 6, 14), date(2024, 6, 13), [], id="l-an-passe"),
     ],
 )
@@ -490,8 +490,8 @@ def test_liste_fiscale_colonnes_et_totaux(monde: Monde, paiements: Jeu) -> None:
 @pytest.mark.parametrize(
     ("du", "au"),
     [
-        pytest.param(date(2024, 1, 1), date(2025, 1, 2), id="un-an-et-un-jour"),
-        pytest.param(date(2024, 2, 29), date(2025, 3, 1), id="29-fevrier-plus-un-an-et-un-jour"),
+        pytest.param(date(2024, 1, 1), date(2025, 1, 1), id="un-an-et-un-jour"),
+        pytest.param(date(2024, 2, 29), date(2025, 2, 28), id="29-fevrier-plus-un-an-et-un-jour"),
         pytest.param(date(2024, 6, 14), date(2024, 6, 13), id="fin-avant-debut"),
     ],
 )
@@ -502,8 +502,8 @@ def test_liste_fiscale_periode_refusee(monde: Monde, du: date, au: date) -> None
 
 
 def test_liste_fiscale_un_an_accepte(monde: Monde) -> None:
-    assert liste(monde, date(2024, 1, 1), date(2025, 1, 1)).lignes == ()
-    assert liste(monde, date(2024, 2, 29), date(2025, 2, 28)).lignes == ()
+    assert liste(monde, date(2024, 1, 1), date(2024, 12, 31)).lignes == ()
+    assert liste(monde, date(2024, 2, 29), date(2025, 2, 27)).lignes == ()
 
 
 # -- certificate check -------------------------------------------------------------------

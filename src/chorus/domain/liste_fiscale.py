@@ -20,7 +20,7 @@ from chorus.domain.montants import ZERO
 
 @attrs.frozen
 class Periode:
-    """A closed period of days [du, au], at most one year long (du + 1 year included)."""
+    """A closed period of days [du, au], at most one year long: au < du + 1 year."""
 
     du: date
     au: date
@@ -29,7 +29,9 @@ class Periode:
     def creer(du: date, au: date) -> Periode:
         if au < du:
             raise ValidationError("La date de fin de période précède la date de début.", champ="au")
-        if au > ajouter_annees(du, 1):
+        # One year of days, both ends included: 1 January to 31 December, never the next
+        # 1 January too.
+        if au >= ajouter_annees(du, 1):
             raise ValidationError(
                 "La période de la liste fiscale ne peut pas dépasser un an.", champ="au"
             )
