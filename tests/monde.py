@@ -148,11 +148,17 @@ class Monde:
                 action=action,
                 reference=f"EVT-{self.references:05d}",
                 date_evenement=self.horloge.maintenant(),
-                motif=motif or ("Motif de test" if action.motif_obligatoire else None),
+                motif=motif or ("Motif de test" if self._motif_requis(action, montant) else None),
                 montant_certifie=montant if action is ActionTraitement.CERTIFICATION else None,
                 montant_paye=montant if action is ActionTraitement.MISE_EN_PAIEMENT else None,
             ),
         )
+
+    @staticmethod
+    def _motif_requis(action: ActionTraitement, montant: str | None) -> bool:
+        # A certification below the amount asked needs its reason, as a refusal does.
+        certification_minoree = action is ActionTraitement.CERTIFICATION and montant is not None
+        return action.motif_obligatoire or certification_minoree
 
     def mis_a_disposition(self) -> Memoire:
         return self.evenement(self.envoye(), ActionTraitement.MISE_A_DISPOSITION)

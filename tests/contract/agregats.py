@@ -349,7 +349,12 @@ def traiter(
             action=action,
             reference=f"EVT-{memoire.id}-{action.value}",
             date_evenement=maintenant - timedelta(hours=1),
-            motif=motif if motif is not None or not action.motif_obligatoire else "Motif",
+            motif=(
+                motif
+                if motif is not None
+                or not (action.motif_obligatoire or montant_certifie is not None)
+                else "Motif"
+            ),
             montant_certifie=montant_certifie,
             montant_paye=montant_paye,
         ),

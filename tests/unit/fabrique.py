@@ -276,10 +276,18 @@ def evenement(
         action=action,
         reference=reference if reference is not None else f"EVT-{action.value}",
         date_evenement=date_evenement if date_evenement is not None else heure(1),
-        motif=motif if motif is not None or not action.motif_obligatoire else "Pièce manquante",
+        motif=motif
+        if motif is not None or not _motif_requis(action, montant_certifie)
+        else "Pièce manquante",
         montant_certifie=montant_certifie,
         montant_paye=montant_paye,
     )
+
+
+def _motif_requis(action: ActionTraitement, montant_certifie: str | None) -> bool:
+    # A certification below the amount asked needs its reason, as a refusal does.
+    minoree = action is ActionTraitement.CERTIFICATION and montant_certifie is not None
+    return action.motif_obligatoire or minoree
 
 
 def traiter(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -29,6 +29,8 @@ from chorus.domain.textes import texte_obligatoire, texte_optionnel
 # for missions ended from 31 December 2020 on.
 DEBUT_FORCLUSION = date(2020, 12, 31)
 MOTIF_EXONERATION_PAR_DEFAUT = "TVA non applicable, art. 293 B du CGI"
+# Back-office clocks drift: an event stamped a few minutes ahead of ours is not "future".
+TOLERANCE_HORLOGE = timedelta(minutes=5)
 
 
 class TypeTva(enum.Enum):
@@ -720,7 +722,7 @@ class Memoire:
                 "La date de l'événement ne peut pas précéder l'envoi du mémoire.",
                 champ="date_evenement",
             )
-        if evenement.date_evenement > maintenant:
+        if evenement.date_evenement > maintenant + TOLERANCE_HORLOGE:
             raise ValidationError(
                 "La date de l'événement ne peut pas être dans le futur.", champ="date_evenement"
             )
@@ -738,6 +740,13 @@ class Memoire:
                     f"Le montant certifié ({montant} EUR) ne peut pas dépasser le montant "
                     f"demandé ({self.totaux.net_a_payer} EUR).",
                     champ="montant_certifie",
+                )
+            if montant < self.totaux.net_a_payer and evenement.motif is None:
+                # Taxation below the amount asked: the prestataire is owed the reason.
+                raise ValidationError(
+                    "Le motif est obligatoire quand le montant certifié est inférieur au "
+                    "montant demandé.",
+                    champ="motif",
                 )
             suivant = attrs.evolve(self, montant_certifie=montant)
         elif action is ActionTraitement.MISE_EN_PAIEMENT:
