@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from chorus.domain.errors import ValidationError
+from chorus.domain.errors import TransitionInvalide, ValidationError
 from chorus.domain.memoire import ActionTraitement
 from chorus.domain.organisation import Adresse
 from chorus.domain.pieces import TypePiece
@@ -86,3 +86,37 @@ def test_dupliquer_un_refus_apres_changement_de_rib(monde: Monde) -> None:
     envoye = monde.chorus.memoires.envoyer(g, corrigee.id, attestation_sur_honneur=True)
     assert envoye.prestataire is not None
     assert envoye.prestataire.iban == nouvelle.iban
+
+
+def test_un_complement_non_transmis_peut_etre_retire(monde: Monde) -> None:
+    m = monde.chorus.memoires
+    g = monde.gestionnaire.id
+    suspendu = monde.suspendu()
+    erreur = m.joindre_piece(
+        g,
+        suspendu.id,
+        contenu=PDF + b"erreur",
+        nom_fichier="mauvais.pdf",
+        type_piece=TypePiece.AUTRE,
+    )
+    bon = m.joindre_piece(
+        g,
+        suspendu.id,
+        contenu=PDF + b"rapport",
+        nom_fichier="rapport.pdf",
+        type_piece=TypePiece.ATTESTATION_MISSION,
+    )
+    apres = m.retirer_piece(g, suspendu.id, erreur.id)
+    assert apres.pieces_complementaires == (bon,)
+    assert apres.pieces == suspendu.pieces
+    # the pièces sent with the mémoire never go
+    with pytest.raises(TransitionInvalide):
+        m.retirer_piece(g, suspendu.id, suspendu.pieces[0].id)
+    complete = m.completer(g, suspendu.id, commentaire="Rapport joint")
+    # once transmitted, and after a new suspension, the complement stays
+    resuspendu = monde.evenement(complete, ActionTraitement.SUSPENSION)
+    with pytest.raises(TransitionInvalide):
+        m.retirer_piece(g, resuspendu.id, bon.id)
+    relu = m.obtenir(g, resuspendu.id)
+    assert relu.pieces_complementaires == (bon,)
+    assert relu.complements_transmis == 1

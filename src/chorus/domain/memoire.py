@@ -304,6 +304,8 @@ class Memoire:
     lignes: tuple[LigneDePrestation, ...] = ()
     pieces: tuple[PieceJointe, ...] = ()
     pieces_complementaires: tuple[PieceJointe, ...] = ()
+    # How many of the complements went to the court with a « compléter »: those stay.
+    complements_transmis: int = 0
     statut: StatutMemoire = StatutMemoire.BROUILLON
     mode_depot: ModeDepot = ModeDepot.PORTAIL
     parent_id: str | None = None
@@ -480,14 +482,30 @@ class Memoire:
         return attrs.evolve(self, pieces=(*self.pieces, piece))
 
     def retirer_piece(self, piece_id: str) -> Memoire:
+        """Remove a pièce from a draft, or a complement not yet transmitted from a suspended
+        mémoire (one added since the suspension, before « compléter »)."""
+        if self.statut is StatutMemoire.SUSPENDU:
+            return self._retirer_complement(piece_id)
         _immuable(self)
         if not any(p.id == piece_id for p in self.pieces):
-            if any(p.id == piece_id for p in self.pieces_complementaires):
-                raise TransitionInvalide(
-                    "Un complément transmis au service centralisateur ne peut plus être retiré."
-                )
             raise NonTrouve("Cette pièce jointe n'existe pas.", champ="piece_id")
         return attrs.evolve(self, pieces=tuple(p for p in self.pieces if p.id != piece_id))
+
+    def _retirer_complement(self, piece_id: str) -> Memoire:
+        en_attente = self.pieces_complementaires[self.complements_transmis :]
+        if not any(p.id == piece_id for p in en_attente):
+            if self.piece(piece_id) is None:
+                raise NonTrouve("Cette pièce jointe n'existe pas.", champ="piece_id")
+            raise TransitionInvalide(
+                "Cette pièce a déjà été transmise au service centralisateur : elle ne peut plus "
+                "être retirée."
+            )
+        return attrs.evolve(
+            self,
+            pieces_complementaires=tuple(
+                p for p in self.pieces_complementaires if p.id != piece_id
+            ),
+        )
 
     # -- status changes ------------------------------------------------------------------
 
@@ -631,7 +649,8 @@ class Memoire:
     def completer(self, *, commentaire: str, acteur: str, maintenant: datetime) -> Memoire:
         """Answer a suspension: the pièces added meanwhile and a comment go to the court."""
         texte = texte_obligatoire(commentaire, "commentaire", maximum=2000)
-        return self._passer(
+        transmis = attrs.evolve(self, complements_transmis=len(self.pieces_complementaires))
+        return transmis._passer(
             StatutMemoire.COMPLETE,
             intervenant=Intervenant.PRESTATAIRE,
             acteur=acteur,
