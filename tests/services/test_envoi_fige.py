@@ -9,7 +9,7 @@ from chorus.domain.errors import TransitionInvalide, ValidationError
 from chorus.domain.memoire import ActionTraitement
 from chorus.domain.organisation import Adresse
 from chorus.domain.pieces import TypePiece
-from tests.monde import IBAN, PDF, Monde
+from tests.monde import IBAN, PDF, Monde, saisie_ligne
 
 
 def test_le_prestataire_et_le_compte_sont_figes_a_l_envoi(monde: Monde) -> None:
@@ -120,3 +120,17 @@ def test_un_complement_non_transmis_peut_etre_retire(monde: Monde) -> None:
     relu = m.obtenir(g, resuspendu.id)
     assert relu.pieces_complementaires == (bon,)
     assert relu.complements_transmis == 1
+
+
+def test_un_memoire_envoye_refuse_toute_saisie_par_son_etat_d_abord(monde: Monde) -> None:
+    m = monde.chorus.memoires
+    g = monde.gestionnaire.id
+    envoye = monde.envoye()
+    mauvaise = saisie_ligne(quantite="0")  # invalid too, but the state answers first
+    with pytest.raises(TransitionInvalide):
+        m.ajouter_ligne(g, envoye.id, mauvaise)
+    with pytest.raises(TransitionInvalide):
+        m.modifier_ligne(g, envoye.id, 1, mauvaise)
+    with pytest.raises(TransitionInvalide):
+        m.modifier_entete(g, envoye.id, monde.entete(juridiction_code="TJ-INCONNU"))
+    assert m.obtenir(g, envoye.id) == envoye

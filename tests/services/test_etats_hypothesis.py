@@ -379,7 +379,7 @@ class CycleDeVie(RuleBasedStateMachine):
             if m.statut is not S.BROUILLON:
                 return TransitionInvalide
             if numero not in {x.numero_ligne for x in m.lignes}:
-                return ValidationError
+                return NonTrouve
             return None
 
         avant, apres = self._modification(
@@ -408,7 +408,7 @@ class CycleDeVie(RuleBasedStateMachine):
             if m.statut is not S.BROUILLON:
                 return TransitionInvalide
             if numero not in {x.numero_ligne for x in m.lignes}:
-                return ValidationError
+                return NonTrouve
             return None
 
         avant, apres = self._modification(

@@ -242,9 +242,7 @@ def test_modifier_et_supprimer_une_ligne(monde: Monde) -> None:
         lambda: m.modifier_ligne(gid, memoire.id, 9, saisie_ligne()),
         lambda: m.supprimer_ligne(gid, memoire.id, 9),
     ):
-        assert refuse_sans_rien_changer(monde, memoire, ValidationError, agir).champ == (
-            "numero_ligne"
-        )
+        assert refuse_sans_rien_changer(monde, memoire, NonTrouve, agir).champ == ("numero_ligne")
 
 
 def test_supprimer_un_brouillon(monde: Monde) -> None:

@@ -166,7 +166,7 @@ def test_prochain_numero_ligne() -> None:
 def test_remplacer_ligne() -> None:
     m = brouillon().remplacer_ligne(ligne(numero_ligne=1, tarif_ht="200.00", taux_tva="20"))
     assert m.totaux.montant_ttc == D("240.00")
-    with pytest.raises(ValidationError) as erreur:
+    with pytest.raises(NonTrouve) as erreur:
         m.remplacer_ligne(ligne(numero_ligne=9))
     assert erreur.value.champ == "numero_ligne"
 
@@ -179,7 +179,7 @@ def test_supprimer_ligne_garde_ses_pieces_sur_le_memoire() -> None:
     m = m.supprimer_ligne(2)
     assert [x.numero_ligne for x in m.lignes] == [1]
     assert [(p.id, p.numero_ligne) for p in m.pieces] == [("p-1", None), ("p-2", 1)]
-    with pytest.raises(ValidationError):
+    with pytest.raises(NonTrouve):
         m.supprimer_ligne(2)
 
 
@@ -215,7 +215,7 @@ def test_retirer_piece() -> None:
 
 
 def test_ligne_inconnue() -> None:
-    with pytest.raises(ValidationError) as erreur:
+    with pytest.raises(NonTrouve) as erreur:
         brouillon().ligne(2)
     assert erreur.value.champ == "numero_ligne"
 

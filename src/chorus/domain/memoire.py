@@ -372,12 +372,11 @@ class Memoire:
         )
 
     def ligne(self, numero_ligne: int) -> LigneDePrestation:
+        """The line numbered `numero_ligne`; `NonTrouve` if the mémoire has none."""
         for ligne in self.lignes:
             if ligne.numero_ligne == numero_ligne:
                 return ligne
-        raise ValidationError(
-            f"Le mémoire n'a pas de ligne n°{numero_ligne}.", champ="numero_ligne"
-        )
+        raise NonTrouve(f"Le mémoire n'a pas de ligne n°{numero_ligne}.", champ="numero_ligne")
 
     def piece(self, piece_id: str) -> PieceJointe | None:
         for piece in (*self.pieces, *self.pieces_complementaires):
@@ -417,6 +416,11 @@ class Memoire:
             )
         self._verifier_tva(entete, self.lignes)
         return attrs.evolve(self, entete=entete)
+
+    def exiger_brouillon(self) -> Memoire:
+        """This draft; `TransitionInvalide` once sent (checked before any input is)."""
+        _immuable(self)
+        return self
 
     def verifier_suppression(self) -> None:
         if self.statut is not StatutMemoire.BROUILLON:
@@ -468,8 +472,13 @@ class Memoire:
                 "jointes.",
                 champ="fichier",
             )
-        if piece.numero_ligne is not None:
-            self.ligne(piece.numero_ligne)
+        if piece.numero_ligne is not None and not any(
+            ligne.numero_ligne == piece.numero_ligne for ligne in self.lignes
+        ):
+            # Here the line number comes with the file: bad input, not a missing resource.
+            raise ValidationError(
+                f"Le mémoire n'a pas de ligne n°{piece.numero_ligne}.", champ="numero_ligne"
+            )
 
     def joindre_piece(self, piece: PieceJointe) -> Memoire:
         """Attach a pièce to a draft, or — as a complement — to a suspended mémoire."""

@@ -201,6 +201,7 @@ class MemoireService:
         version_attendue: int | None = None,
     ) -> Memoire:
         def changer(memoire: Memoire, structure: Structure) -> Memoire:
+            memoire.exiger_brouillon()
             nouvelle = self._verifier_entete(structure, entete)
             if nouvelle.service_id != memoire.entete.service_id:
                 acces.exiger(
@@ -238,7 +239,9 @@ class MemoireService:
             acteur_id,
             memoire_id,
             version_attendue,
-            lambda m, _: m.ajouter_ligne(self._ligne(saisie, m.prochain_numero_ligne())),
+            lambda m, _: m.exiger_brouillon().ajouter_ligne(
+                self._ligne(saisie, m.prochain_numero_ligne())
+            ),
         )
 
     def modifier_ligne(
@@ -254,7 +257,9 @@ class MemoireService:
             acteur_id,
             memoire_id,
             version_attendue,
-            lambda m, _: m.remplacer_ligne(self._ligne(saisie, numero_ligne)),
+            lambda m, _: m.exiger_brouillon().remplacer_ligne(
+                self._ligne(saisie, m.ligne(numero_ligne).numero_ligne)
+            ),
         )
 
     def supprimer_ligne(
