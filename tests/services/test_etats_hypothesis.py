@@ -754,6 +754,14 @@ class CycleDeVie(RuleBasedStateMachine):
                 attendu = TransitionInvalide
             elif montant_refuse:
                 attendu = ValidationError
+            elif (
+                action is A.CERTIFICATION
+                and valeur is not None
+                and valeur < avant.totaux.net_a_payer
+                and evenement.motif is None
+            ):
+                # Taxation below the amount asked must say why.
+                attendu = ValidationError
         traite = self._appeler(
             attendu,
             lambda: self.chorus.traitement.appliquer_evenement(agent.id, memoire_id, evenement),

@@ -72,7 +72,8 @@ def valider_bic(valeur: str, champ: str = "bic") -> str:
         return str(stdnum_bic.validate(code))
     except StdnumError:
         raise ValidationError(
-            "Le BIC doit comporter 8 ou 11 caractères (banque, pays, localité, agence).",
+            "Le BIC n'est pas valide : 8 ou 11 caractères, soit 4 lettres pour la banque, 2 "
+            "pour le pays, 2 caractères pour la localité et 3 facultatifs pour l'agence.",
             champ=champ,
         ) from None
 

@@ -21,8 +21,9 @@ from chorus.domain.empreinte import calculer_empreinte
 from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
 from chorus.domain.lignes import NOMBRE_MAXIMUM_DE_LIGNES, LigneDePrestation, Totaux
 from chorus.domain.montants import ZERO, en_francais, valider_euros
+from chorus.domain.organisation import RoleAgent
 from chorus.domain.pieces import NOMBRE_MAXIMUM_PAR_MEMOIRE, PieceJointe, TypePiece
-from chorus.domain.statuts import Intervenant, StatutMemoire, verifier_transition
+from chorus.domain.statuts import TRANSITIONS, Intervenant, StatutMemoire, verifier_transition
 from chorus.domain.textes import texte_obligatoire, texte_optionnel
 
 # Art. 800 CPP: a request for payment is foreclosed one year after the end of the mission,
@@ -233,6 +234,16 @@ class ActionTraitement(enum.Enum):
         }[self]
 
     @property
+    def libelle(self) -> str:
+        return {
+            ActionTraitement.MISE_A_DISPOSITION: "mise à disposition",
+            ActionTraitement.SUSPENSION: "suspension",
+            ActionTraitement.CERTIFICATION: "certification",
+            ActionTraitement.REFUS: "refus",
+            ActionTraitement.MISE_EN_PAIEMENT: "mise en paiement",
+        }[self]
+
+    @property
     def motif_obligatoire(self) -> bool:
         return self in (ActionTraitement.SUSPENSION, ActionTraitement.REFUS)
 
@@ -266,7 +277,7 @@ class EvenementTraitement:
         motif_propre = texte_optionnel(motif, "motif", maximum=2000)
         if action.motif_obligatoire and motif_propre is None:
             raise ValidationError(
-                f"Le motif est obligatoire pour l'action {action.value}.", champ="motif"
+                f"Le motif est obligatoire pour une {action.libelle}.", champ="motif"
             )
         return EvenementTraitement(
             action=action,
@@ -801,10 +812,12 @@ class Memoire:
         )
 
 
-INTERVENANT_PAR_ACTION = {
-    ActionTraitement.MISE_A_DISPOSITION: Intervenant.ACHEMINEMENT,
-    ActionTraitement.SUSPENSION: Intervenant.SERVICE_CENTRALISATEUR,
-    ActionTraitement.CERTIFICATION: Intervenant.SERVICE_CENTRALISATEUR,
-    ActionTraitement.REFUS: Intervenant.SERVICE_CENTRALISATEUR,
-    ActionTraitement.MISE_EN_PAIEMENT: Intervenant.COMPTABLE,
+# Who performs each back-office action: read from the status table, never restated.
+INTERVENANT_PAR_ACTION = {action: TRANSITIONS[action.statut][1] for action in ActionTraitement}
+
+# Which back-office role plays each part of the circuit.
+ROLE_PAR_INTERVENANT = {
+    Intervenant.ACHEMINEMENT: RoleAgent.AGENT_JURIDICTION,
+    Intervenant.SERVICE_CENTRALISATEUR: RoleAgent.AGENT_JURIDICTION,
+    Intervenant.COMPTABLE: RoleAgent.COMPTABLE,
 }

@@ -138,7 +138,7 @@ class Adresse:
         ligne2: str | None = None,
         champ: str = "adresse",
     ) -> Adresse:
-        pays_code = texte_obligatoire(pays, f"{champ}.pays", maximum=2).upper()
+        pays_code = texte_obligatoire(pays, f"{champ}.pays", maximum=10).upper()
         if len(pays_code) != 2 or not pays_code.isalpha():
             raise ValidationError(
                 "Le pays s'écrit avec son code ISO à deux lettres (FR, BE, …).",

@@ -10,13 +10,14 @@ import attrs
 
 from chorus.domain import acces
 from chorus.domain.calendrier import jour_a_paris
-from chorus.domain.errors import NonTrouve
+from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.liste_fiscale import LigneListeFiscale, Periode, TotauxListeFiscale
 from chorus.domain.memoire import CertificatDepot
 from chorus.domain.organisation import Application, Structure
 from chorus.domain.statuts import STATUTS_A_TRAITER, StatutMemoire
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.requetes import (
+    PAR_PAGE_MAXIMUM,
     CleDeTri,
     CriteresMemoire,
     FiltresMemoire,
@@ -68,6 +69,10 @@ class ConsultationService:
         self, acteur_id: str, par_statut: int = 10
     ) -> dict[StatutMemoire, Page[ResumeMemoire]]:
         """What needs the prestataire's action: drafts, suspended and refused mémoires."""
+        if not 1 <= par_statut <= PAR_PAGE_MAXIMUM:
+            raise ValidationError(
+                f"Le nombre de mémoires par état va de 1 à {PAR_PAGE_MAXIMUM}.", champ="par_statut"
+            )
         with self._p.uow as uow:
             perimetre = acces.perimetre(
                 self._structures(uow, acteur_id), acteur_id, Application.FRAIS_DE_JUSTICE

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chorus.domain.errors import AccesRefuse, NonTrouve
 from chorus.domain.memoire import (
     INTERVENANT_PAR_ACTION,
-    ActionTraitement,
+    ROLE_PAR_INTERVENANT,
     EvenementTraitement,
     Memoire,
 )
@@ -21,14 +21,6 @@ from chorus.ports.requetes import (
     Tri,
 )
 from chorus.services.contexte import Ports, libelle_acteur
-
-_ROLE_PAR_ACTION = {
-    ActionTraitement.MISE_A_DISPOSITION: RoleAgent.AGENT_JURIDICTION,
-    ActionTraitement.SUSPENSION: RoleAgent.AGENT_JURIDICTION,
-    ActionTraitement.CERTIFICATION: RoleAgent.AGENT_JURIDICTION,
-    ActionTraitement.REFUS: RoleAgent.AGENT_JURIDICTION,
-    ActionTraitement.MISE_EN_PAIEMENT: RoleAgent.COMPTABLE,
-}
 
 
 def _juridictions_visibles(agent: Utilisateur) -> frozenset[str] | None:
@@ -81,14 +73,16 @@ class TraitementService:
             agent = uow.utilisateurs.obtenir(acteur_id)
             memoire = uow.memoires.obtenir(memoire_id)
             self._visible(agent, memoire)
-            role = _ROLE_PAR_ACTION[evenement.action]
+            intervenant = INTERVENANT_PAR_ACTION[evenement.action]
+            role = ROLE_PAR_INTERVENANT[intervenant]
             if agent.role is not role:
                 raise AccesRefuse(
-                    f"L'action {evenement.action.value} est réservée au rôle « {role.libelle} »."
+                    f"La {evenement.action.libelle} d'un mémoire est réservée au rôle "
+                    f"« {role.libelle} »."
                 )
             traite = memoire.traiter(
                 evenement,
-                intervenant=INTERVENANT_PAR_ACTION[evenement.action],
+                intervenant=intervenant,
                 acteur=libelle_acteur(agent),
                 maintenant=self._p.clock.maintenant(),
             )
