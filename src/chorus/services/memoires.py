@@ -7,6 +7,7 @@ on the mémoire's structure (and service), lets the domain decide, and commits o
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import attrs
 
@@ -26,6 +27,15 @@ from chorus.ports.depots import UnitOfWork
 from chorus.services.contexte import Ports, libelle_acteur, verifier_version
 
 _OBJET = "ce mémoire"
+
+
+@attrs.frozen
+class _Contexte:
+    """What a change of a mémoire may need besides the mémoire itself."""
+
+    structure: Structure
+    acteur: str
+    maintenant: datetime
 
 
 class MemoireService:
@@ -135,12 +145,16 @@ class MemoireService:
         acteur_id: str,
         memoire_id: str,
         version_attendue: int | None,
-        changement: Callable[[Memoire, Structure], Memoire],
+        changement: Callable[[Memoire, _Contexte], Memoire],
     ) -> Memoire:
+        """One transaction: load, check the habilitation and the version, change, save."""
         with self._p.uow as uow:
             memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
             verifier_version(memoire.version, version_attendue)
-            enregistre = uow.memoires.enregistrer(changement(memoire, structure))
+            contexte = _Contexte(
+                structure, self._acteur(uow, acteur_id), self._p.clock.maintenant()
+            )
+            enregistre = uow.memoires.enregistrer(changement(memoire, contexte))
             uow.commit()
             return enregistre
 
@@ -200,7 +214,8 @@ class MemoireService:
         *,
         version_attendue: int | None = None,
     ) -> Memoire:
-        def changer(memoire: Memoire, structure: Structure) -> Memoire:
+        def changer(memoire: Memoire, contexte: _Contexte) -> Memoire:
+            structure = contexte.structure
             memoire.exiger_brouillon()
             nouvelle = self._verifier_entete(structure, entete)
             if nouvelle.service_id != memoire.entete.service_id:
@@ -286,6 +301,7 @@ class MemoireService:
         type_piece: TypePiece,
         designation: str | None = None,
         numero_ligne: int | None = None,
+        version_attendue: int | None = None,
     ) -> PieceJointe:
         """Upload a file to a draft, or as a complement to a suspended mémoire."""
         piece = PieceJointe.depuis_contenu(
@@ -298,12 +314,12 @@ class MemoireService:
             numero_ligne=numero_ligne,
         )
 
-        def joindre(memoire: Memoire, _: Structure) -> Memoire:
+        def joindre(memoire: Memoire, _: _Contexte) -> Memoire:
             change = memoire.joindre_piece(piece)
             self._p.blobs.deposer(contenu)
             return change
 
-        self._modifier(acteur_id, memoire_id, None, joindre)
+        self._modifier(acteur_id, memoire_id, version_attendue, joindre)
         return piece
 
     def importer_piece(
@@ -313,27 +329,36 @@ class MemoireService:
         piece_structure_id: str,
         *,
         numero_ligne: int | None = None,
+        version_attendue: int | None = None,
     ) -> PieceJointe:
         """Attach a pièce of the structure's pool (stored once, referenced again)."""
         nouvel_id = self._p.ids.nouveau()
-        maintenant = self._p.clock.maintenant()
         copie: list[PieceJointe] = []
 
-        def importer(memoire: Memoire, structure: Structure) -> Memoire:
+        def importer(memoire: Memoire, contexte: _Contexte) -> Memoire:
             piece = attrs.evolve(
-                structure.piece(piece_structure_id),
+                contexte.structure.piece(piece_structure_id),
                 id=nouvel_id,
                 numero_ligne=numero_ligne,
-                date_ajout=maintenant,
+                date_ajout=contexte.maintenant,
             )
             copie.append(piece)
             return memoire.joindre_piece(piece)
 
-        self._modifier(acteur_id, memoire_id, None, importer)
+        self._modifier(acteur_id, memoire_id, version_attendue, importer)
         return copie[0]
 
-    def retirer_piece(self, acteur_id: str, memoire_id: str, piece_id: str) -> Memoire:
-        return self._modifier(acteur_id, memoire_id, None, lambda m, _: m.retirer_piece(piece_id))
+    def retirer_piece(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        piece_id: str,
+        *,
+        version_attendue: int | None = None,
+    ) -> Memoire:
+        return self._modifier(
+            acteur_id, memoire_id, version_attendue, lambda m, _: m.retirer_piece(piece_id)
+        )
 
     # -- sending and after ---------------------------------------------------------------
 
@@ -390,34 +415,42 @@ class MemoireService:
             uow.commit()
             return enregistre
 
-    def completer(self, acteur_id: str, memoire_id: str, *, commentaire: str) -> Memoire:
+    def completer(
+        self,
+        acteur_id: str,
+        memoire_id: str,
+        *,
+        commentaire: str,
+        version_attendue: int | None = None,
+    ) -> Memoire:
         """Answer a suspension (pièces are added before, with `joindre_piece`)."""
-        maintenant = self._p.clock.maintenant()
-        with self._p.uow as uow:
-            acteur = self._acteur(uow, acteur_id)
         return self._modifier(
             acteur_id,
             memoire_id,
-            None,
-            lambda m, _: m.completer(commentaire=commentaire, acteur=acteur, maintenant=maintenant),
+            version_attendue,
+            lambda m, c: m.completer(
+                commentaire=commentaire, acteur=c.acteur, maintenant=c.maintenant
+            ),
         )
 
-    def abandonner(self, acteur_id: str, memoire_id: str) -> Memoire:
-        maintenant = self._p.clock.maintenant()
-        with self._p.uow as uow:
-            acteur = self._acteur(uow, acteur_id)
+    def abandonner(
+        self, acteur_id: str, memoire_id: str, *, version_attendue: int | None = None
+    ) -> Memoire:
         return self._modifier(
             acteur_id,
             memoire_id,
-            None,
-            lambda m, _: m.abandonner(acteur=acteur, maintenant=maintenant),
+            version_attendue,
+            lambda m, c: m.abandonner(acteur=c.acteur, maintenant=c.maintenant),
         )
 
-    def dupliquer(self, acteur_id: str, memoire_id: str) -> Memoire:
+    def dupliquer(
+        self, acteur_id: str, memoire_id: str, *, version_attendue: int | None = None
+    ) -> Memoire:
         """A new draft copying the mémoire (lines and pièces); a refused original becomes
         « Dupliqué post refus »."""
         with self._p.uow as uow:
             memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
+            verifier_version(memoire.version, version_attendue)
             entete = self._entete_pour_copie(structure, memoire.entete)
             if entete.service_id != memoire.entete.service_id:
                 acces.exiger(
