@@ -19,7 +19,6 @@ from chorus.domain.errors import ValidationError
 
 # La Poste's establishments share the SIREN 356000000 and do not follow the Luhn key;
 # python-stdnum knows the exception and checks their own rule (sum of digits ÷ 5).
-SIREN_LA_POSTE = "356000000"
 
 _ESPACES = re.compile(r"[\s.\-]")
 

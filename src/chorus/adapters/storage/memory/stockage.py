@@ -63,7 +63,14 @@ class _Depot:
 
     @property
     def _etat(self) -> _Etat:
+        """The state to read: the transaction's own copy once it has written, else the
+        committed one."""
         return self._uow.etat
+
+    @property
+    def _ecrit(self) -> _Etat:
+        """The transaction's own copy, made on its first write."""
+        return self._uow.etat_a_ecrire()
 
 
 _A = TypeVar("_A", Structure, Utilisateur, Memoire)
@@ -82,7 +89,7 @@ class DepotStructures(_Depot):
     def ajouter(self, structure: Structure) -> None:
         if self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None:
             raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
-        self._etat.structures[structure.id] = structure
+        self._ecrit.structures[structure.id] = structure
 
     def obtenir(self, structure_id: str) -> Structure:
         try:
@@ -105,7 +112,7 @@ class DepotStructures(_Depot):
 
     def enregistrer(self, structure: Structure) -> Structure:
         suivante = _suivante(self._etat.structures, structure)
-        self._etat.structures[structure.id] = suivante
+        self._ecrit.structures[structure.id] = suivante
         return suivante
 
     def pour_utilisateur(self, utilisateur_id: str) -> Sequence[Structure]:
@@ -123,7 +130,7 @@ class DepotUtilisateurs(_Depot):
     def ajouter(self, utilisateur: Utilisateur) -> None:
         if self.par_email(utilisateur.email) is not None:
             raise Conflit("Un compte existe déjà avec cette adresse électronique.", champ="email")
-        self._etat.utilisateurs[utilisateur.id] = utilisateur
+        self._ecrit.utilisateurs[utilisateur.id] = utilisateur
 
     def obtenir(self, utilisateur_id: str) -> Utilisateur:
         try:
@@ -137,14 +144,15 @@ class DepotUtilisateurs(_Depot):
 
     def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
         suivant = _suivante(self._etat.utilisateurs, utilisateur)
-        self._etat.utilisateurs[utilisateur.id] = suivant
+        self._ecrit.utilisateurs[utilisateur.id] = suivant
         return suivant
 
 
 class DepotMemoires(_Depot):
     def _indexer(self, memoire: Memoire) -> None:
-        self._etat.memoires[memoire.id] = memoire
-        self._etat.resumes[memoire.id] = ResumeMemoire.depuis(memoire)
+        etat = self._ecrit
+        etat.memoires[memoire.id] = memoire
+        etat.resumes[memoire.id] = ResumeMemoire.depuis(memoire)
 
     def ajouter(self, memoire: Memoire) -> None:
         if memoire.id in self._etat.memoires or self.par_numero(memoire.numero) is not None:
@@ -183,8 +191,9 @@ class DepotMemoires(_Depot):
 
     def supprimer(self, memoire_id: str) -> None:
         self.obtenir(memoire_id)
-        del self._etat.memoires[memoire_id]
-        del self._etat.resumes[memoire_id]
+        etat = self._ecrit
+        del etat.memoires[memoire_id]
+        del etat.resumes[memoire_id]
 
 
 _CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
@@ -237,17 +246,22 @@ class RequetesMemoires(_Depot):
 
 class SequencesEnMemoire(_Depot):
     def suivant(self, nom: str) -> int:
-        valeur = self._etat.sequences.get(nom, 0) + 1
-        self._etat.sequences[nom] = valeur
+        etat = self._ecrit
+        valeur = etat.sequences.get(nom, 0) + 1
+        etat.sequences[nom] = valeur
         return valeur
 
 
 class UniteDeTravailEnMemoire:
-    """A unit of work over a `MemoireVive`; re-enterable, one transaction per `with`."""
+    """A unit of work over a `MemoireVive`; re-enterable, one transaction per `with`.
+
+    Reads see the committed state until the transaction first writes; only then is the
+    state copied, so reading costs nothing however large the store.
+    """
 
     def __init__(self, memoire_vive: MemoireVive | None = None) -> None:
         self._vive = memoire_vive or MemoireVive()
-        self.etat = self._vive.etat
+        self._copie: _Etat | None = None
         self._ouverte = False
         self._fil: int | None = None
         self.structures = DepotStructures(self)
@@ -256,6 +270,17 @@ class UniteDeTravailEnMemoire:
         self.requetes = RequetesMemoires(self)
         self.sequences = SequencesEnMemoire(self)
 
+    @property
+    def etat(self) -> _Etat:
+        return self._copie if self._copie is not None else self._vive.etat
+
+    def etat_a_ecrire(self) -> _Etat:
+        if not self._ouverte:
+            raise RuntimeError("write outside a unit of work")
+        if self._copie is None:
+            self._copie = self._vive.etat.copie()
+        return self._copie
+
     def __enter__(self) -> Self:
         if self._fil == threading.get_ident():
             # Waiting for our own lock would hang forever: say what went wrong instead.
@@ -263,7 +288,7 @@ class UniteDeTravailEnMemoire:
         self._vive.verrou.acquire()
         self._fil = threading.get_ident()
         self._ouverte = True
-        self.etat = self._vive.etat.copie()
+        self._copie = None
         return self
 
     def __exit__(
@@ -282,11 +307,12 @@ class UniteDeTravailEnMemoire:
     def commit(self) -> None:
         if not self._ouverte:
             raise RuntimeError("commit outside a unit of work")
-        self._vive.etat = self.etat
-        self.etat = self.etat.copie()
+        if self._copie is not None:
+            self._vive.etat = self._copie
+            self._copie = None
 
     def rollback(self) -> None:
-        self.etat = self._vive.etat.copie()
+        self._copie = None
 
 
 class BlobsEnMemoire:
