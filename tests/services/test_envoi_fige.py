@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import attrs
 import pytest
 
@@ -134,3 +136,11 @@ def test_un_memoire_envoye_refuse_toute_saisie_par_son_etat_d_abord(monde: Monde
     with pytest.raises(TransitionInvalide):
         m.modifier_entete(g, envoye.id, monde.entete(juridiction_code="TJ-INCONNU"))
     assert m.obtenir(g, envoye.id) == envoye
+
+
+def test_chaque_modification_d_un_brouillon_est_datee(monde: Monde) -> None:
+    memoire = monde.brouillon(lignes=0)
+    assert memoire.date_modification == memoire.date_creation
+    monde.horloge.avancer(timedelta(hours=2))
+    memoire = monde.chorus.memoires.ajouter_ligne(monde.gestionnaire.id, memoire.id, saisie_ligne())
+    assert memoire.date_modification == memoire.date_creation + timedelta(hours=2)

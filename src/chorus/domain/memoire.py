@@ -312,6 +312,8 @@ class Memoire:
     entete: EnTete
     date_creation: datetime
     historique: tuple[EvenementHistorique, ...]
+    # The last change of any kind, edits of a draft included (the history records statuses).
+    date_modification: datetime = attrs.field()
     lignes: tuple[LigneDePrestation, ...] = ()
     pieces: tuple[PieceJointe, ...] = ()
     pieces_complementaires: tuple[PieceJointe, ...] = ()
@@ -356,6 +358,14 @@ class Memoire:
                 ),
             ),
         )
+
+    @date_modification.default
+    def _depuis_la_creation(self) -> datetime:
+        return self.date_creation
+
+    def modifie_le(self, maintenant: datetime) -> Memoire:
+        """This mémoire, stamped as changed at `maintenant`."""
+        return attrs.evolve(self, date_modification=maintenant)
 
     # -- derived values ------------------------------------------------------------------
 
@@ -552,7 +562,12 @@ class Memoire:
             reference_evenement=reference,
             montant=montant,
         )
-        return attrs.evolve(self, statut=vers, historique=(*self.historique, entree))
+        return attrs.evolve(
+            self,
+            statut=vers,
+            historique=(*self.historique, entree),
+            date_modification=maintenant,
+        )
 
     def verifier_envoi(self, *, aujourdhui: date, attestation_sur_honneur: bool) -> None:
         """Every precondition of sending, each refused with its own message."""

@@ -154,7 +154,8 @@ class MemoireService:
             contexte = _Contexte(
                 structure, self._acteur(uow, acteur_id), self._p.clock.maintenant()
             )
-            enregistre = uow.memoires.enregistrer(changement(memoire, contexte))
+            change = changement(memoire, contexte).modifie_le(contexte.maintenant)
+            enregistre = uow.memoires.enregistrer(change)
             uow.commit()
             return enregistre
 
