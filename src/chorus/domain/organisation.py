@@ -422,6 +422,20 @@ class Structure:
             )
         return attrs.evolve(self, pieces=(*self.pieces, piece))
 
+    def retirer_piece(self, piece_id: str) -> Structure:
+        """Remove a pièce from the pool; the RIB of bank details still on file stays.
+
+        Mémoires keep their own copies of what was imported: removing it here changes
+        nothing in them."""
+        self.piece(piece_id, champ="piece_id")
+        if any(c.piece_jointe_id == piece_id for c in self.coordonnees_bancaires):
+            raise Conflit(
+                "Cette pièce est le RIB de coordonnées bancaires enregistrées : retirez "
+                "d'abord ces coordonnées.",
+                champ="piece_id",
+            )
+        return attrs.evolve(self, pieces=tuple(p for p in self.pieces if p.id != piece_id))
+
     def ajouter_coordonnee_bancaire(self, coordonnee: CoordonneeBancaire) -> Structure:
         piece = self.piece(coordonnee.piece_jointe_id, champ="piece_jointe_id")
         if piece.type_piece is not TypePiece.COORDONNEE_BANCAIRE:
@@ -672,6 +686,36 @@ class Utilisateur:
     @property
     def est_agent(self) -> bool:
         return self.role is not None
+
+    def modifier(
+        self,
+        *,
+        nom: str | None = None,
+        prenom: str | None = None,
+        telephone: str | None = None,
+        suivi_quotidien: bool | None = None,
+        suivi_hebdomadaire: bool | None = None,
+    ) -> Utilisateur:
+        """Change names, phone (blank removes it) and the activity-summary preferences;
+        what is None stays as it is. The email, the login, does not change here."""
+        return attrs.evolve(
+            self,
+            nom=texte_obligatoire(nom, "nom", maximum=80) if nom is not None else self.nom,
+            prenom=(
+                texte_obligatoire(prenom, "prenom", maximum=80)
+                if prenom is not None
+                else self.prenom
+            ),
+            telephone=(
+                texte_optionnel(telephone, "telephone", maximum=20)
+                if telephone is not None
+                else self.telephone
+            ),
+            suivi_quotidien=self.suivi_quotidien if suivi_quotidien is None else suivi_quotidien,
+            suivi_hebdomadaire=(
+                self.suivi_hebdomadaire if suivi_hebdomadaire is None else suivi_hebdomadaire
+            ),
+        )
 
     def activer(self) -> Utilisateur:
         if self.statut is StatutUtilisateur.ACTIF:

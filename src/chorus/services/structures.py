@@ -185,18 +185,30 @@ class StructureService:
         )
         with self._p.uow as uow:
             structure = uow.structures.obtenir(structure_id)
-            if not structure.est_gestionnaire(acteur_id):
-                acces.exiger(
-                    structure,
-                    acteur_id,
-                    Application.FRAIS_DE_JUSTICE,
-                    Profil.MODIFICATION,
-                    objet="ajouter une pièce à la structure",
-                )
+            self._exiger_depot_de_pieces(structure, acteur_id)
             self._p.blobs.deposer(contenu)
             uow.structures.enregistrer(structure.ajouter_piece(piece))
             uow.commit()
             return piece
+
+    def retirer_piece(self, acteur_id: str, structure_id: str, piece_id: str) -> Structure:
+        """Remove a pièce from the structure's pool (those who may add may remove)."""
+        with self._p.uow as uow:
+            structure = uow.structures.obtenir(structure_id)
+            self._exiger_depot_de_pieces(structure, acteur_id)
+            enregistree = uow.structures.enregistrer(structure.retirer_piece(piece_id))
+            uow.commit()
+            return enregistree
+
+    def _exiger_depot_de_pieces(self, structure: Structure, acteur_id: str) -> None:
+        if not structure.est_gestionnaire(acteur_id):
+            acces.exiger(
+                structure,
+                acteur_id,
+                Application.FRAIS_DE_JUSTICE,
+                Profil.MODIFICATION,
+                objet="les pièces de la structure",
+            )
 
     def ajouter_coordonnee_bancaire(
         self,

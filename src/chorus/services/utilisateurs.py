@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from chorus.domain.errors import Conflit, ValidationError
 from chorus.domain.identifiants import valider_email
 from chorus.domain.organisation import RoleAgent, StatutUtilisateur, Utilisateur
-from chorus.services.contexte import Ports
+from chorus.services.contexte import Ports, verifier_version
 
 
 class UtilisateurService:
@@ -74,6 +74,33 @@ class UtilisateurService:
                 statut=StatutUtilisateur.ACTIF,
             )
         )
+
+    def modifier(
+        self,
+        acteur_id: str,
+        *,
+        nom: str | None = None,
+        prenom: str | None = None,
+        telephone: str | None = None,
+        suivi_quotidien: bool | None = None,
+        suivi_hebdomadaire: bool | None = None,
+        version_attendue: int | None = None,
+    ) -> Utilisateur:
+        """A user changes their own names, phone and activity-summary preferences."""
+        with self._p.uow as uow:
+            utilisateur = uow.utilisateurs.obtenir(acteur_id)
+            verifier_version(utilisateur.version, version_attendue)
+            enregistre = uow.utilisateurs.enregistrer(
+                utilisateur.modifier(
+                    nom=nom,
+                    prenom=prenom,
+                    telephone=telephone,
+                    suivi_quotidien=suivi_quotidien,
+                    suivi_hebdomadaire=suivi_hebdomadaire,
+                )
+            )
+            uow.commit()
+            return enregistre
 
     def activer(self, utilisateur_id: str) -> Utilisateur:
         with self._p.uow as uow:
