@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from chorus.bootstrap import Chorus
 from chorus.cli import main
+from chorus.ports.requetes import CriteresMemoire, FiltresMemoire, Tri
 from chorus.services.demo import charger_demo
 from tests.monde import construire_chorus
 
@@ -29,15 +31,25 @@ def test_la_demo_montre_comptes_structures_et_memoires() -> None:
     assert "TMP2" in sortie
 
 
+def _compter(chorus: Chorus) -> tuple[int, int, int]:
+    with chorus.ports.uow as uow:
+        requete = CriteresMemoire(filtres=FiltresMemoire())
+        memoires = len(uow.requetes.tous(requete, Tri()))
+    demo = charger_demo(chorus.ports)  # a reload reports what is there
+    return len(demo.utilisateurs), len(demo.structures), memoires
+
+
 def test_la_demo_est_idempotente() -> None:
     chorus = construire_chorus()
     premiere = charger_demo(chorus.ports)
-    seconde = charger_demo(chorus.ports)
     assert not premiere.deja_chargee
+    assert len(premiere.memoires) == 8
+    avant = _compter(chorus)
+    seconde = charger_demo(chorus.ports)
     assert seconde.deja_chargee
-    with chorus.ports.uow as uow:
-        assert uow.utilisateurs.par_email("claire.martin@demo.chorus.fr") is not None
-    assert {s.id for s in seconde.structures} <= {s.id for s in premiere.structures}
+    assert _compter(chorus) == avant
+    assert avant[2] == len(premiere.memoires)
+    assert {s.id for s in seconde.structures} == {premiere.structures[0].id}
 
 
 def test_un_stockage_inconnu_est_refuse_clairement() -> None:
