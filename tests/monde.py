@@ -12,8 +12,9 @@ from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoi
 from chorus.adapters.systeme.horloges import HorlogeFixe
 from chorus.adapters.systeme.identifiants import IdsSequentiels
 from chorus.bootstrap import Chorus, assembler
+from chorus.domain.entete import EnTete, TypeTva
 from chorus.domain.lignes import SaisieLigne
-from chorus.domain.memoire import ActionTraitement, EnTete, EvenementTraitement, Memoire, TypeTva
+from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import (
     Adresse,
     Application,
@@ -25,6 +26,7 @@ from chorus.domain.organisation import (
     Utilisateur,
 )
 from chorus.domain.pieces import TypePiece
+from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.ports.depots import UnitOfWork
 from chorus.services.contexte import Ports
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from chorus.adapters.codec import ErreurDeDecodage, depuis_donnees, vers_donnees
-from chorus.domain.memoire import ActionTraitement, Memoire
+from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, Utilisateur
+from chorus.domain.traitement import ActionTraitement
 from tests.monde import Monde, saisie_ligne
 
 

@@ -15,17 +15,10 @@ from decimal import Decimal
 
 import attrs
 
+from chorus.domain.certificat import PrestataireEnvoye
+from chorus.domain.entete import EnTete, ModeDepot, TypeTva
 from chorus.domain.lignes import FraisDivers, LigneDePrestation
-from chorus.domain.memoire import (
-    INTERVENANT_PAR_ACTION,
-    ActionTraitement,
-    EnTete,
-    EvenementTraitement,
-    Memoire,
-    ModeDepot,
-    PrestataireEnvoye,
-    TypeTva,
-)
+from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import (
     Adresse,
     Application,
@@ -41,6 +34,7 @@ from chorus.domain.organisation import (
     Utilisateur,
 )
 from chorus.domain.pieces import PieceJointe, TypePiece
+from chorus.domain.traitement import INTERVENANT_PAR_ACTION, ActionTraitement, EvenementTraitement
 
 # An instant with microseconds, so that a store truncating them is caught.
 T0 = datetime(2024, 6, 14, 10, 0, 0, 123456, tzinfo=UTC)

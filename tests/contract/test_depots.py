@@ -6,8 +6,9 @@ import attrs
 import pytest
 
 from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
-from chorus.domain.memoire import ActionTraitement, Memoire
+from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant, Utilisateur
+from chorus.domain.traitement import ActionTraitement
 from chorus.ports.depots import UnitOfWork
 from tests.contract.agregats import (
     GESTIONNAIRE,

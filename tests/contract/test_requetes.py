@@ -15,8 +15,9 @@ import pytest
 
 from chorus.domain.acces import Perimetre
 from chorus.domain.lignes import LigneDePrestation
-from chorus.domain.memoire import ActionTraitement, Memoire
+from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import StatutMemoire
+from chorus.domain.traitement import ActionTraitement
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.requetes import (
     CleDeTri,

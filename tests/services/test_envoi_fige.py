@@ -8,9 +8,9 @@ import attrs
 import pytest
 
 from chorus.domain.errors import TransitionInvalide, ValidationError
-from chorus.domain.memoire import ActionTraitement
 from chorus.domain.organisation import Adresse
 from chorus.domain.pieces import TypePiece
+from chorus.domain.traitement import ActionTraitement
 from tests.monde import IBAN, PDF, Monde, saisie_ligne
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from chorus.domain.errors import AccesRefuse, NonTrouve, ValidationError
-from chorus.domain.memoire import ActionTraitement
 from chorus.domain.organisation import Adresse, StatutRattachement, TypeIdentifiant, TypeStructure
 from chorus.domain.statuts import StatutMemoire
+from chorus.domain.traitement import ActionTraitement
 from chorus.ports.requetes import FiltresMemoire, Pagination, Tri
 from tests.monde import Monde
 

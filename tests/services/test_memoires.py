@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from chorus.domain.entete import TypeTva
 from chorus.domain.errors import (
     Conflit,
     ConflitDeVersion,
@@ -20,10 +21,11 @@ from chorus.domain.errors import (
     ValidationError,
 )
 from chorus.domain.lignes import SaisieLigne
-from chorus.domain.memoire import ActionTraitement, EvenementTraitement, Memoire, TypeTva
+from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Adresse, TypeIdentifiant, TypeStructure
 from chorus.domain.pieces import FormatFichier, TypePiece
 from chorus.domain.statuts import Intervenant, StatutMemoire
+from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from tests.monde import AUJOURDHUI, MAINTENANT, PDF, PNG, Monde, saisie_ligne
 
 

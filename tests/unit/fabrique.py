@@ -6,15 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from chorus.domain.certificat import PrestataireEnvoye
+from chorus.domain.entete import EnTete, TypeTva
 from chorus.domain.lignes import FraisDivers, LigneDePrestation
-from chorus.domain.memoire import (
-    ActionTraitement,
-    EnTete,
-    EvenementTraitement,
-    Memoire,
-    PrestataireEnvoye,
-    TypeTva,
-)
+from chorus.domain.memoire import Memoire
 from chorus.domain.montants import TauxTva
 from chorus.domain.organisation import (
     Adresse,
@@ -27,6 +22,7 @@ from chorus.domain.organisation import (
 )
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.domain.statuts import Intervenant, StatutMemoire
+from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 
 MAINTENANT = datetime(2024, 5, 1, 10, tzinfo=UTC)
 AUJOURDHUI = date(2024, 5, 1)

@@ -9,19 +9,14 @@ from decimal import Decimal
 import attrs
 import pytest
 
+from chorus.domain.certificat import PieceCertifiee
 from chorus.domain.empreinte import empreinte, serialisation_canonique
+from chorus.domain.entete import MOTIF_EXONERATION_PAR_DEFAUT, EnTete, TypeTva
 from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
-from chorus.domain.memoire import (
-    MOTIF_EXONERATION_PAR_DEFAUT,
-    ActionTraitement,
-    EnTete,
-    EvenementTraitement,
-    Memoire,
-    PieceCertifiee,
-    TypeTva,
-)
+from chorus.domain.memoire import Memoire
 from chorus.domain.pieces import NOMBRE_MAXIMUM_PAR_MEMOIRE, TypePiece
 from chorus.domain.statuts import Intervenant, StatutMemoire
+from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from tests.unit.fabrique import (
     CREATEUR,
     JURIDICTION,

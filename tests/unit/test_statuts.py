@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from chorus.domain.errors import TransitionInvalide
-from chorus.domain.memoire import ActionTraitement, Memoire
+from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import (
     STATUTS_A_TRAITER,
     TRANSITIONS,
@@ -15,6 +15,7 @@ from chorus.domain.statuts import (
     StatutMemoire,
     verifier_transition,
 )
+from chorus.domain.traitement import ActionTraitement
 from tests.unit.fabrique import (
     CREATEUR,
     PRESTATAIRE,

@@ -8,132 +8,33 @@ history grows.
 
 from __future__ import annotations
 
-import enum
 import functools
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
 from chorus.domain.calendrier import ajouter_annees, jour_a_paris
+from chorus.domain.certificat import (
+    ATTESTATION_SUR_HONNEUR,
+    CertificatDepot,
+    PieceCertifiee,
+    PrestataireEnvoye,
+)
 from chorus.domain.empreinte import calculer_empreinte
+from chorus.domain.entete import EnTete, ModeDepot
 from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
 from chorus.domain.lignes import NOMBRE_MAXIMUM_DE_LIGNES, LigneDePrestation, Totaux
-from chorus.domain.montants import ZERO, en_francais, valider_euros
-from chorus.domain.organisation import RoleAgent
+from chorus.domain.montants import ZERO
 from chorus.domain.pieces import NOMBRE_MAXIMUM_PAR_MEMOIRE, PieceJointe, TypePiece
-from chorus.domain.statuts import TRANSITIONS, Intervenant, StatutMemoire, verifier_transition
-from chorus.domain.textes import texte_obligatoire, texte_optionnel
+from chorus.domain.statuts import Intervenant, StatutMemoire, verifier_transition
+from chorus.domain.textes import texte_obligatoire
+from chorus.domain.traitement import TOLERANCE_HORLOGE, ActionTraitement, EvenementTraitement
 
 # Art. 800 CPP: a request for payment is foreclosed one year after the end of the mission,
 # for missions ended from 31 December 2020 on.
 DEBUT_FORCLUSION = date(2020, 12, 31)
-MOTIF_EXONERATION_PAR_DEFAUT = "TVA non applicable, art. 293 B du CGI"
-# Back-office clocks drift: an event stamped a few minutes ahead of ours is not "future".
-TOLERANCE_HORLOGE = timedelta(minutes=5)
-
-
-class TypeTva(enum.Enum):
-    TVA_SUR_DEBITS = "TVA_SUR_DEBITS"
-    TVA_SUR_ENCAISSEMENTS = "TVA_SUR_ENCAISSEMENTS"
-    EXONERATION = "EXONERATION"
-    SANS_TVA = "SANS_TVA"
-
-    @property
-    def libelle(self) -> str:
-        return {
-            TypeTva.TVA_SUR_DEBITS: "TVA sur les débits",
-            TypeTva.TVA_SUR_ENCAISSEMENTS: "TVA sur les encaissements",
-            TypeTva.EXONERATION: "Exonération",
-            TypeTva.SANS_TVA: "Sans TVA",
-        }[self]
-
-    @property
-    def sans_taxe(self) -> bool:
-        """With these two, every line's rate is 0 and a motif d'exonération is shown."""
-        return self in (TypeTva.EXONERATION, TypeTva.SANS_TVA)
-
-
-class ModeDepot(enum.Enum):
-    PORTAIL = "PORTAIL"
-    API = "API"
-    FLUX = "FLUX"
-
-
-DEVISES = frozenset({"EUR"})
-
-
-@attrs.frozen
-class EnTete:
-    """The header of a mémoire: who files it, to which court, under which rules."""
-
-    structure_id: str
-    juridiction_code: str
-    texte_reference: str
-    type_tva: TypeTva
-    devise: str = "EUR"
-    service_id: str | None = None
-    coordonnee_bancaire_id: str | None = None
-    categorie_prestataire: str | None = None
-    numero_facture: str | None = None
-    numero_engagement_juridique: str | None = None
-    commentaire: str | None = None
-    motif_exoneration: str | None = None
-    remise_globale_ttc: Decimal = ZERO
-
-    @staticmethod
-    def creer(
-        *,
-        structure_id: str,
-        juridiction_code: str,
-        texte_reference: str,
-        type_tva: TypeTva,
-        devise: str = "EUR",
-        service_id: str | None = None,
-        coordonnee_bancaire_id: str | None = None,
-        categorie_prestataire: str | None = None,
-        numero_facture: str | None = None,
-        numero_engagement_juridique: str | None = None,
-        commentaire: str | None = None,
-        motif_exoneration: str | None = None,
-        remise_globale_ttc: Decimal | int | str = ZERO,
-    ) -> EnTete:
-        """A checked header; référentiel codes are checked by the use case."""
-        code_devise = texte_obligatoire(devise, "devise", maximum=3).upper()
-        if code_devise not in DEVISES:
-            raise ValidationError(
-                f"La devise {code_devise} n'est pas acceptée : les mémoires se déposent en EUR.",
-                champ="devise",
-            )
-        return EnTete(
-            structure_id=texte_obligatoire(structure_id, "structure_id", maximum=64),
-            juridiction_code=texte_obligatoire(juridiction_code, "juridiction_code", maximum=30),
-            texte_reference=texte_obligatoire(texte_reference, "texte_reference", maximum=30),
-            type_tva=type_tva,
-            devise=code_devise,
-            service_id=texte_optionnel(service_id, "service_id", maximum=64),
-            coordonnee_bancaire_id=texte_optionnel(
-                coordonnee_bancaire_id, "coordonnee_bancaire_id", maximum=64
-            ),
-            categorie_prestataire=texte_optionnel(
-                categorie_prestataire, "categorie_prestataire", maximum=50
-            ),
-            numero_facture=texte_optionnel(numero_facture, "numero_facture", maximum=50),
-            numero_engagement_juridique=texte_optionnel(
-                numero_engagement_juridique, "numero_engagement_juridique", maximum=50
-            ),
-            commentaire=texte_optionnel(commentaire, "commentaire", maximum=2000),
-            motif_exoneration=texte_optionnel(motif_exoneration, "motif_exoneration", maximum=200),
-            remise_globale_ttc=valider_euros(remise_globale_ttc, "remise_globale_ttc"),
-        )
-
-    @property
-    def mention_tva(self) -> str | None:
-        """The mention printed for a mémoire without TVA (art. 293 B by default)."""
-        if not self.type_tva.sans_taxe:
-            return None
-        return self.motif_exoneration or MOTIF_EXONERATION_PAR_DEFAUT
 
 
 @attrs.frozen
@@ -152,147 +53,6 @@ class EvenementHistorique:
     motif: str | None = None
     reference_evenement: str | None = None
     montant: Decimal | None = None
-
-
-ATTESTATION_SUR_HONNEUR = (
-    "Attestation sur l'honneur de l'exactitude des informations saisies et de la réalité des "
-    "prestations"
-)
-
-
-@attrs.frozen
-class PrestataireEnvoye:
-    """Who filed the mémoire and where it is to be paid, frozen as they were at sending:
-    later changes to the structure or its bank details never reach a sent mémoire."""
-
-    identifiant: str
-    type_identifiant: str
-    raison_sociale: str
-    libelle_coordonnee: str
-    iban: str
-    bic: str
-
-    @property
-    def libelle(self) -> str:
-        """« identifiant – raison sociale », as the certificate writes it."""
-        return f"{self.identifiant} – {self.raison_sociale}"
-
-
-@attrs.frozen
-class PieceCertifiee:
-    """A pièce as the certificate lists it."""
-
-    nom_fichier: str
-    type_piece: TypePiece
-    sha256: str
-
-
-@attrs.frozen
-class CertificatDepot:
-    """The receipt issued at sending; it never changes."""
-
-    numero: str
-    date_depot: datetime
-    prestataire: str
-    juridiction: str
-    montant_ht_apres_remise: Decimal
-    montant_tva: Decimal
-    remise_globale_ttc: Decimal
-    montant_ttc_avant_remise: Decimal
-    net_a_payer: Decimal
-    pieces: tuple[PieceCertifiee, ...]
-    empreinte: str
-
-    @property
-    def texte(self) -> str:
-        """The certificate's sentence, in French as the portal words it."""
-        article = "à la" if self.juridiction.startswith("Cour") else "au"
-        return (
-            f"Le mémoire de frais de justice n°{self.numero} d'un montant de "
-            f"{en_francais(self.net_a_payer)} EUR est en cours de transfert {article} "
-            f"{self.juridiction}."
-        )
-
-
-class ActionTraitement(enum.Enum):
-    """What the back office does to a mémoire, and the status it leads to."""
-
-    MISE_A_DISPOSITION = "MISE_A_DISPOSITION"
-    SUSPENSION = "SUSPENSION"
-    CERTIFICATION = "CERTIFICATION"
-    REFUS = "REFUS"
-    MISE_EN_PAIEMENT = "MISE_EN_PAIEMENT"
-
-    @property
-    def statut(self) -> StatutMemoire:
-        return {
-            ActionTraitement.MISE_A_DISPOSITION: StatutMemoire.MIS_A_DISPOSITION,
-            ActionTraitement.SUSPENSION: StatutMemoire.SUSPENDU,
-            ActionTraitement.CERTIFICATION: StatutMemoire.CERTIFIE,
-            ActionTraitement.REFUS: StatutMemoire.REFUSE,
-            ActionTraitement.MISE_EN_PAIEMENT: StatutMemoire.MIS_EN_PAIEMENT,
-        }[self]
-
-    @property
-    def libelle(self) -> str:
-        return {
-            ActionTraitement.MISE_A_DISPOSITION: "mise à disposition",
-            ActionTraitement.SUSPENSION: "suspension",
-            ActionTraitement.CERTIFICATION: "certification",
-            ActionTraitement.REFUS: "refus",
-            ActionTraitement.MISE_EN_PAIEMENT: "mise en paiement",
-        }[self]
-
-    @property
-    def motif_obligatoire(self) -> bool:
-        return self in (ActionTraitement.SUSPENSION, ActionTraitement.REFUS)
-
-
-@attrs.frozen
-class EvenementTraitement:
-    """A back-office event, identified by its reference so that a replay changes nothing."""
-
-    action: ActionTraitement
-    reference: str
-    date_evenement: datetime
-    motif: str | None = None
-    montant_certifie: Decimal | None = None
-    montant_paye: Decimal | None = None
-
-    @staticmethod
-    def creer(
-        *,
-        action: ActionTraitement,
-        reference: str,
-        date_evenement: datetime,
-        motif: str | None = None,
-        montant_certifie: Decimal | int | str | None = None,
-        montant_paye: Decimal | int | str | None = None,
-    ) -> EvenementTraitement:
-        if date_evenement.tzinfo is None:
-            raise ValidationError(
-                "La date de l'événement doit préciser son fuseau horaire.",
-                champ="date_evenement",
-            )
-        motif_propre = texte_optionnel(motif, "motif", maximum=2000)
-        if action.motif_obligatoire and motif_propre is None:
-            raise ValidationError(
-                f"Le motif est obligatoire pour une {action.libelle}.", champ="motif"
-            )
-        return EvenementTraitement(
-            action=action,
-            reference=texte_obligatoire(reference, "reference_evenement", maximum=100),
-            date_evenement=date_evenement,
-            motif=motif_propre,
-            montant_certifie=(
-                valider_euros(montant_certifie, "montant_certifie")
-                if montant_certifie is not None
-                else None
-            ),
-            montant_paye=(
-                valider_euros(montant_paye, "montant_paye") if montant_paye is not None else None
-            ),
-        )
 
 
 def _immuable(memoire: Memoire) -> None:
@@ -825,14 +585,3 @@ class Memoire:
             reference=evenement.reference,
             montant=montant,
         )
-
-
-# Who performs each back-office action: read from the status table, never restated.
-INTERVENANT_PAR_ACTION = {action: TRANSITIONS[action.statut][1] for action in ActionTraitement}
-
-# Which back-office role plays each part of the circuit.
-ROLE_PAR_INTERVENANT = {
-    Intervenant.ACHEMINEMENT: RoleAgent.AGENT_JURIDICTION,
-    Intervenant.SERVICE_CENTRALISATEUR: RoleAgent.AGENT_JURIDICTION,
-    Intervenant.COMPTABLE: RoleAgent.COMPTABLE,
-}

@@ -16,8 +16,9 @@ import attrs
 
 from chorus.domain.acces import Perimetre
 from chorus.domain.calendrier import jour_a_paris
+from chorus.domain.entete import ModeDepot
 from chorus.domain.errors import ValidationError
-from chorus.domain.memoire import Memoire, ModeDepot
+from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import StatutMemoire
 
 T = TypeVar("T")

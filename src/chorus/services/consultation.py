@@ -10,9 +10,9 @@ import attrs
 
 from chorus.domain import acces
 from chorus.domain.calendrier import jour_a_paris
+from chorus.domain.certificat import CertificatDepot
 from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.liste_fiscale import LigneListeFiscale, Periode, TotauxListeFiscale
-from chorus.domain.memoire import CertificatDepot
 from chorus.domain.organisation import Application, Structure
 from chorus.domain.statuts import STATUTS_A_TRAITER, StatutMemoire
 from chorus.ports.depots import UnitOfWork

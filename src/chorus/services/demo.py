@@ -10,14 +10,9 @@ from datetime import date, timedelta
 
 import attrs
 
+from chorus.domain.entete import EnTete, TypeTva
 from chorus.domain.lignes import SaisieLigne
-from chorus.domain.memoire import (
-    ActionTraitement,
-    EnTete,
-    EvenementTraitement,
-    Memoire,
-    TypeTva,
-)
+from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import (
     Adresse,
     Application,
@@ -30,6 +25,7 @@ from chorus.domain.organisation import (
     Utilisateur,
 )
 from chorus.domain.pieces import TypePiece
+from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.memoires import MemoireService

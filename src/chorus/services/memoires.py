@@ -12,9 +12,11 @@ from datetime import datetime
 import attrs
 
 from chorus.domain import acces
+from chorus.domain.certificat import PrestataireEnvoye
+from chorus.domain.entete import EnTete, ModeDepot
 from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.lignes import LigneDePrestation, SaisieLigne
-from chorus.domain.memoire import EnTete, Memoire, ModeDepot, PrestataireEnvoye
+from chorus.domain.memoire import Memoire
 from chorus.domain.numerotation import (
     SEQUENCE_DEFINITIVE,
     numero_brouillon,

@@ -4,14 +4,14 @@ apply their processing events to sent mémoires."""
 from __future__ import annotations
 
 from chorus.domain.errors import AccesRefuse, NonTrouve
-from chorus.domain.memoire import (
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import RoleAgent, Utilisateur
+from chorus.domain.statuts import StatutMemoire
+from chorus.domain.traitement import (
     INTERVENANT_PAR_ACTION,
     ROLE_PAR_INTERVENANT,
     EvenementTraitement,
-    Memoire,
 )
-from chorus.domain.organisation import RoleAgent, Utilisateur
-from chorus.domain.statuts import StatutMemoire
 from chorus.ports.requetes import (
     CriteresMemoire,
     FiltresMemoire,
