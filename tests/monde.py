@@ -19,14 +19,13 @@ from chorus.domain.organisation import (
     Adresse,
     Application,
     Profil,
-    RoleAgent,
     Structure,
     TypeIdentifiant,
     TypeStructure,
-    Utilisateur,
 )
 from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
+from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.depots import UnitOfWork
 from chorus.services.contexte import Ports
 

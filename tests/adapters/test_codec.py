@@ -9,8 +9,9 @@ import pytest
 
 from chorus.adapters.codec import ErreurDeDecodage, depuis_donnees, vers_donnees
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Structure, Utilisateur
+from chorus.domain.organisation import Structure
 from chorus.domain.traitement import ActionTraitement
+from chorus.domain.utilisateur import Utilisateur
 from tests.monde import Monde, saisie_ligne
 
 

@@ -26,15 +26,13 @@ from chorus.domain.organisation import (
     Habilitation,
     Profil,
     Regime,
-    RoleAgent,
-    StatutUtilisateur,
     Structure,
     TypeIdentifiant,
     TypeStructure,
-    Utilisateur,
 )
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.domain.traitement import INTERVENANT_PAR_ACTION, ActionTraitement, EvenementTraitement
+from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
 
 # An instant with microseconds, so that a store truncating them is caught.
 T0 = datetime(2024, 6, 14, 10, 0, 0, 123456, tzinfo=UTC)

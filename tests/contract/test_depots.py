@@ -7,8 +7,9 @@ import pytest
 
 from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Structure, TypeIdentifiant, Utilisateur
+from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.traitement import ActionTraitement
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.depots import UnitOfWork
 from tests.contract.agregats import (
     GESTIONNAIRE,

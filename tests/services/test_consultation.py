@@ -12,9 +12,9 @@ import pytest
 
 from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Utilisateur
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import CleDeTri, FiltresMemoire, Pagination, ResumeMemoire, Tri
 from chorus.services.consultation import ListeFiscale
 from tests.monde import MAINTENANT, Monde, saisie_ligne

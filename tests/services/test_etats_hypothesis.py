@@ -49,10 +49,10 @@ from chorus.domain.errors import (
 from chorus.domain.lignes import LigneDePrestation, SaisieLigne
 from chorus.domain.memoire import Memoire
 from chorus.domain.numerotation import numero_definitif
-from chorus.domain.organisation import Utilisateur
 from chorus.domain.pieces import TypePiece
 from chorus.domain.statuts import TRANSITIONS, Intervenant, StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import CriteresMemoire, FiltresMemoire, Tri
 from tests.monde import AUJOURDHUI, PDF, PNG, construire_monde
 

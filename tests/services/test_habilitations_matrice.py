@@ -24,10 +24,11 @@ import attrs
 import pytest
 
 from chorus.domain.errors import AccesRefuse, DomainError, NonTrouve
-from chorus.domain.organisation import Application, Profil, Utilisateur
+from chorus.domain.organisation import Application, Profil
 from chorus.domain.pieces import TypePiece
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import CleDeTri, FiltresMemoire, Pagination, Tri
 from tests.monde import AUJOURDHUI, PDF, PNG, Monde, saisie_ligne
 

@@ -21,15 +21,13 @@ from chorus.domain.organisation import (
     Application,
     Profil,
     Regime,
-    RoleAgent,
     StatutRattachement,
-    StatutUtilisateur,
     Structure,
     TypeIdentifiant,
     TypeStructure,
-    Utilisateur,
 )
 from chorus.domain.pieces import TypePiece
+from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
 from tests.monde import BIC, IBAN, PDF, PNG, SIRET_CABINET, Monde, saisie_ligne
 
 SIRET_NOUVEAU = "73282932000074"

@@ -13,15 +13,13 @@ from chorus.domain.organisation import (
     Habilitation,
     Profil,
     Regime,
-    RoleAgent,
     StatutRattachement,
-    StatutUtilisateur,
     Structure,
     TypeIdentifiant,
     TypeStructure,
-    Utilisateur,
 )
 from chorus.domain.pieces import TypePiece
+from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
 from tests.unit.fabrique import (
     BIC,
     CREATEUR,

@@ -10,9 +10,9 @@ import attrs
 
 from chorus.domain.errors import ValidationError
 from chorus.domain.montants import valider_euros
-from chorus.domain.organisation import RoleAgent
 from chorus.domain.statuts import TRANSITIONS, Intervenant, StatutMemoire
 from chorus.domain.textes import texte_obligatoire, texte_optionnel
+from chorus.domain.utilisateur import RoleAgent
 
 # Back-office clocks drift: an event stamped a few minutes ahead of ours is not "future".
 TOLERANCE_HORLOGE = timedelta(minutes=5)

@@ -7,7 +7,8 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Structure, TypeIdentifiant, Utilisateur
+from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import MemoireQueries
 
 

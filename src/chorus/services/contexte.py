@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from chorus.domain.errors import ConflitDeVersion
-from chorus.domain.organisation import Utilisateur
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.referentiels import Referentiels
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator

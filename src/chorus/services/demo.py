@@ -18,14 +18,13 @@ from chorus.domain.organisation import (
     Application,
     Profil,
     Regime,
-    RoleAgent,
     Structure,
     TypeIdentifiant,
     TypeStructure,
-    Utilisateur,
 )
 from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
+from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.memoires import MemoireService

@@ -17,9 +17,9 @@ from chorus.domain.organisation import (
     Structure,
     TypeIdentifiant,
     TypeStructure,
-    Utilisateur,
 )
 from chorus.domain.pieces import PieceJointe, TypePiece
+from chorus.domain.utilisateur import Utilisateur
 from chorus.services.contexte import Ports, verifier_version
 
 _Changement = Callable[[Structure], Structure]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from chorus.domain.errors import AccesRefuse, NonTrouve
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import RoleAgent, Utilisateur
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import (
     INTERVENANT_PAR_ACTION,
     ROLE_PAR_INTERVENANT,
     EvenementTraitement,
 )
+from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.requetes import (
     CriteresMemoire,
     FiltresMemoire,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from chorus.domain.errors import Conflit, ValidationError
 from chorus.domain.identifiants import valider_email
-from chorus.domain.organisation import RoleAgent, StatutUtilisateur, Utilisateur
+from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
 from chorus.services.contexte import Ports, verifier_version
 
 

@@ -19,8 +19,9 @@ import attrs
 from chorus.domain.acces import Perimetre
 from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Structure, TypeIdentifiant, Utilisateur
+from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
+from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
     CleDeTri,
     CriteresMemoire,
