@@ -144,3 +144,31 @@ def test_chaque_modification_d_un_brouillon_est_datee(monde: Monde) -> None:
     monde.horloge.avancer(timedelta(hours=2))
     memoire = monde.chorus.memoires.ajouter_ligne(monde.gestionnaire.id, memoire.id, saisie_ligne())
     assert memoire.date_modification == memoire.date_creation + timedelta(hours=2)
+
+
+def test_seul_un_oui_explicite_atteste_sur_l_honneur(monde: Monde) -> None:
+    memoire = monde.brouillon()
+    for reponse in ("false", "oui", 1):
+        with pytest.raises(ValidationError) as refus:
+            monde.chorus.memoires.envoyer(
+                monde.gestionnaire.id,
+                memoire.id,
+                attestation_sur_honneur=reponse,  # type: ignore[arg-type]
+            )
+        assert refus.value.champ == "attestation_sur_honneur"
+    assert monde.chorus.memoires.obtenir(monde.gestionnaire.id, memoire.id) == memoire
+
+
+def test_un_numero_de_ligne_doit_etre_un_entier(monde: Monde) -> None:
+    memoire = monde.brouillon()
+    for numero in (True, 0, "1"):
+        with pytest.raises(ValidationError) as refus:
+            monde.chorus.memoires.joindre_piece(
+                monde.gestionnaire.id,
+                memoire.id,
+                contenu=PDF,
+                nom_fichier="a.pdf",
+                type_piece=TypePiece.AUTRE,
+                numero_ligne=numero,  # type: ignore[arg-type]
+            )
+        assert refus.value.champ == "numero_ligne"

@@ -16,6 +16,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from chorus.domain.errors import ValidationError
+from chorus.domain.textes import exiger_texte
 
 # La Poste's establishments share the SIREN 356000000 and do not follow the Luhn key;
 # python-stdnum knows the exception and checks their own rule (sum of digits ÷ 5).
@@ -23,13 +24,13 @@ from chorus.domain.errors import ValidationError
 _ESPACES = re.compile(r"[\s.\-]")
 
 
-def _compact(valeur: str) -> str:
-    return _ESPACES.sub("", valeur).upper()
+def _compact(valeur: object, champ: str) -> str:
+    return _ESPACES.sub("", exiger_texte(valeur, champ)).upper()
 
 
 def valider_siret(valeur: str, champ: str = "identifiant") -> str:
     """A SIRET: 14 digits with a valid key (La Poste's establishments excepted)."""
-    numero = _compact(valeur)
+    numero = _compact(valeur, champ)
     if not (numero.isascii() and numero.isdigit()) or len(numero) != 14:
         raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.", champ=champ)
     try:
@@ -42,7 +43,7 @@ def valider_siret(valeur: str, champ: str = "identifiant") -> str:
 
 def valider_siren(valeur: str, champ: str = "siren") -> str:
     """A SIREN: 9 digits with a valid Luhn key (La Poste's 356000000 included)."""
-    numero = _compact(valeur)
+    numero = _compact(valeur, champ)
     if not (numero.isascii() and numero.isdigit()) or len(numero) != 9:
         raise ValidationError("Le SIREN doit comporter exactement 9 chiffres.", champ=champ)
     try:
@@ -55,7 +56,7 @@ def valider_siren(valeur: str, champ: str = "siren") -> str:
 
 def valider_iban(valeur: str, champ: str = "iban") -> str:
     """An IBAN of any country, checked by its ISO 13616 key and national format."""
-    numero = _compact(valeur)
+    numero = _compact(valeur, champ)
     try:
         return str(stdnum_iban.validate(numero))
     except StdnumError:
@@ -66,7 +67,7 @@ def valider_iban(valeur: str, champ: str = "iban") -> str:
 
 def valider_bic(valeur: str, champ: str = "bic") -> str:
     """A BIC/SWIFT code of 8 or 11 characters."""
-    code = _compact(valeur)
+    code = _compact(valeur, champ)
     try:
         return str(stdnum_bic.validate(code))
     except StdnumError:
@@ -79,7 +80,7 @@ def valider_bic(valeur: str, champ: str = "bic") -> str:
 
 def valider_tva_intracommunautaire(valeur: str, champ: str = "identifiant") -> str:
     """An EU VAT number (for structures of type UE_HORS_FRANCE)."""
-    numero = _compact(valeur)
+    numero = _compact(valeur, champ)
     try:
         return str(stdnum_vat.validate(numero))
     except StdnumError:
@@ -95,7 +96,7 @@ _EMAIL = re.compile(
 
 def valider_email(valeur: str, champ: str = "email") -> str:
     """An email address, lower-cased: it is the user's login, unique across the portal."""
-    adresse = valeur.strip()
+    adresse = exiger_texte(valeur, champ).strip()
     if len(adresse) > 254 or not _EMAIL.fullmatch(adresse) or ".." in adresse:
         raise ValidationError(
             f"L'adresse électronique « {adresse} » n'est pas valide.", champ=champ
@@ -113,7 +114,7 @@ def departement_du_code_postal(code_postal: str, champ: str = "code_postal") -> 
     (``97x``, ``98x``) give three characters; elsewhere the first two digits, leading zero
     kept (``02100`` → ``02``).
     """
-    code = code_postal.strip()
+    code = exiger_texte(code_postal, champ).strip()
     if not re.fullmatch(r"[0-9]{5}", code):
         raise ValidationError("Le code postal doit comporter exactement 5 chiffres.", champ=champ)
     if code.startswith("20"):

@@ -332,7 +332,8 @@ class Memoire:
     def verifier_envoi(self, *, aujourdhui: date, attestation_sur_honneur: bool) -> None:
         """Every precondition of sending, each refused with its own message."""
         _immuable(self)
-        if not attestation_sur_honneur:
+        # Only an explicit « oui » attests: a truthy string such as "false" does not.
+        if attestation_sur_honneur is not True:
             raise ValidationError(
                 "Vous devez attester sur l'honneur l'exactitude des informations saisies.",
                 champ="attestation_sur_honneur",

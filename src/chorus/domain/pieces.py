@@ -12,13 +12,12 @@ import io
 import re
 import unicodedata
 import zipfile
-import zlib
 from datetime import datetime
 
 import attrs
 
 from chorus.domain.errors import ValidationError
-from chorus.domain.textes import texte_obligatoire
+from chorus.domain.textes import exiger_entier, exiger_texte, texte_obligatoire
 
 TAILLE_MAXIMUM = 10 * 1024 * 1024
 NOMBRE_MAXIMUM_PAR_MEMOIRE = 50
@@ -90,14 +89,16 @@ def _format_zip(contenu: bytes) -> FormatFichier:
                     return FormatFichier.DOCX
                 if any(n.startswith("xl/") for n in noms):
                     return FormatFichier.XLSX
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError):
-        raise ValidationError(
-            "L'archive ZIP est endommagée ou illisible.", champ="fichier"
-        ) from None
     except NotImplementedError:
         raise ValidationError(
             "L'archive ZIP utilise une méthode de compression non prise en charge.",
             champ="fichier",
+        ) from None
+    except Exception:
+        # A forged archive makes zipfile fail in many ways (BadZipFile, zlib.error,
+        # EOFError, OverflowError, struct.error…): all mean the same to the sender.
+        raise ValidationError(
+            "L'archive ZIP est endommagée ou illisible.", champ="fichier"
         ) from None
     return FormatFichier.ZIP
 
@@ -132,13 +133,16 @@ def detecter_format(contenu: bytes, nom_fichier: str = "") -> FormatFichier:
     )
 
 
-_INTERDITS = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')
+_INTERDITS = re.compile(r'[<>:"|?*\x00-\x1f\x7f-\x9f]')
 
 
 def nettoyer_nom_fichier(nom: str) -> str:
     """A file name safe to store and serve: no folder, no control or reserved character,
     at most 100 characters with its extension kept."""
-    base = unicodedata.normalize("NFC", nom).replace("\\", "/").rsplit("/", 1)[-1]
+    texte = exiger_texte(nom, "nom_fichier")
+    base = unicodedata.normalize("NFC", texte).replace("\\", "/").rsplit("/", 1)[-1]
+    # Lone surrogates cannot be stored as UTF-8: they become "_" like reserved characters.
+    base = "".join("_" if unicodedata.category(c) == "Cs" else c for c in base)
     base = _INTERDITS.sub("_", base).strip(" .")
     if not base:
         base = "piece"
@@ -189,6 +193,8 @@ class PieceJointe:
                 f"Le fichier dépasse la taille maximale de 10 Mo ({len(contenu)} octets).",
                 champ="fichier",
             )
+        if numero_ligne is not None and exiger_entier(numero_ligne, "numero_ligne") < 1:
+            raise ValidationError("Les lignes sont numérotées à partir de 1.", champ="numero_ligne")
         nom = nettoyer_nom_fichier(nom_fichier)
         return PieceJointe(
             id=id,

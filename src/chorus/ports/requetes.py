@@ -20,6 +20,7 @@ from chorus.domain.entete import ModeDepot
 from chorus.domain.errors import ValidationError
 from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import StatutMemoire
+from chorus.domain.textes import exiger_entier, exiger_texte
 
 T = TypeVar("T")
 
@@ -46,6 +47,19 @@ class FiltresMemoire:
     date_statut_au: date | None = None
 
     def __attrs_post_init__(self) -> None:
+        for champ in (
+            "numero",
+            "structure_id",
+            "service_id",
+            "juridiction_code",
+            "numero_engagement_juridique",
+            "categorie_prestataire",
+            "texte_reference",
+            "numero_affaire",
+        ):
+            valeur = getattr(self, champ)
+            if valeur is not None:
+                exiger_texte(valeur, champ)
         for du, au, champ in (
             (self.date_depot_du, self.date_depot_au, "date_depot_au"),
             (self.date_statut_du, self.date_statut_au, "date_statut_au"),
@@ -88,8 +102,9 @@ class Tri:
 
     @staticmethod
     def depuis(texte: str | None) -> Tri:
-        if not texte:
+        if texte is None or texte == "":
             return Tri()
+        texte = exiger_texte(texte, "tri")
         descendant = texte.startswith("-")
         nom = texte.lstrip("-+")
         for cle in CleDeTri:
@@ -109,6 +124,8 @@ class Pagination:
     par_page: int = PAR_PAGE_DEFAUT
 
     def __attrs_post_init__(self) -> None:
+        exiger_entier(self.page, "page")
+        exiger_entier(self.par_page, "par_page")
         if self.page < 1:
             raise ValidationError("La page commence à 1.", champ="page")
         if not 1 <= self.par_page <= PAR_PAGE_MAXIMUM:

@@ -15,6 +15,7 @@ from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.liste_fiscale import LigneListeFiscale, Periode, TotauxListeFiscale
 from chorus.domain.organisation import Application, Structure
 from chorus.domain.statuts import STATUTS_A_TRAITER, StatutMemoire
+from chorus.domain.textes import exiger_entier, exiger_texte
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.requetes import (
     PAR_PAGE_MAXIMUM,
@@ -69,7 +70,7 @@ class ConsultationService:
         self, acteur_id: str, par_statut: int = 10
     ) -> dict[StatutMemoire, Page[ResumeMemoire]]:
         """What needs the prestataire's action: drafts, suspended and refused mémoires."""
-        if not 1 <= par_statut <= PAR_PAGE_MAXIMUM:
+        if not 1 <= exiger_entier(par_statut, "par_statut") <= PAR_PAGE_MAXIMUM:
             raise ValidationError(
                 f"Le nombre de mémoires par état va de 1 à {PAR_PAGE_MAXIMUM}.", champ="par_statut"
             )
@@ -145,7 +146,7 @@ class ConsultationService:
     def verifier_empreinte(self, empreinte: str) -> CertificatDepot:
         """Public: the certificate whose empreinte this is, or `NonTrouve`."""
         with self._p.uow as uow:
-            memoire = uow.memoires.par_empreinte(empreinte.strip())
+            memoire = uow.memoires.par_empreinte(exiger_texte(empreinte, "empreinte").strip())
             if memoire is None or memoire.certificat is None:
                 raise NonTrouve("Aucun mémoire déposé ne porte cette empreinte.", champ="empreinte")
             return memoire.certificat

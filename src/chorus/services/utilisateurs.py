@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from chorus.domain.errors import Conflit, ValidationError
 from chorus.domain.identifiants import valider_email
+from chorus.domain.textes import exiger_texte
 from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
 from chorus.services.contexte import Ports, verifier_version
 
@@ -58,7 +59,11 @@ class UtilisateurService:
         juridictions: Iterable[str] = (),
     ) -> Utilisateur:
         """An active back-office account (operators create them; agents own no structure)."""
-        codes = frozenset(juridictions)
+        if not isinstance(juridictions, list | tuple | set | frozenset):
+            raise ValidationError(
+                "Les juridictions forment une liste de codes.", champ="juridictions"
+            )
+        codes = frozenset(exiger_texte(code, "juridictions") for code in juridictions)
         for code in sorted(codes):
             if self._p.referentiels.juridiction(code) is None:
                 raise ValidationError(f"La juridiction {code} n'existe pas.", champ="juridictions")
