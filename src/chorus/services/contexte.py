@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from chorus.domain.errors import ConflitDeVersion
+from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.referentiels import Referentiels
@@ -18,6 +19,27 @@ class Ports:
     ids: IdGenerator
     blobs: BlobStore
     referentiels: Referentiels
+
+    def nouvelle_piece(
+        self,
+        *,
+        contenu: bytes,
+        nom_fichier: str,
+        type_piece: TypePiece,
+        designation: str | None,
+        numero_ligne: int | None = None,
+    ) -> PieceJointe:
+        """An uploaded file checked and described, with a fresh id, dated now (its content
+        is stored by the caller, inside its unit of work)."""
+        return PieceJointe.depuis_contenu(
+            id=self.ids.nouveau(),
+            contenu=contenu,
+            nom_fichier=nom_fichier,
+            type_piece=type_piece,
+            designation=designation,
+            date_ajout=self.clock.maintenant(),
+            numero_ligne=numero_ligne,
+        )
 
 
 def libelle_acteur(utilisateur: Utilisateur) -> str:

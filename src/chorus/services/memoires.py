@@ -307,13 +307,11 @@ class MemoireService:
         version_attendue: int | None = None,
     ) -> PieceJointe:
         """Upload a file to a draft, or as a complement to a suspended mémoire."""
-        piece = PieceJointe.depuis_contenu(
-            id=self._p.ids.nouveau(),
+        piece = self._p.nouvelle_piece(
             contenu=contenu,
             nom_fichier=nom_fichier,
             type_piece=type_piece,
             designation=designation,
-            date_ajout=self._p.clock.maintenant(),
             numero_ligne=numero_ligne,
         )
 

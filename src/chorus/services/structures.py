@@ -175,13 +175,8 @@ class StructureService:
         Those who file mémoires (Frais de justice modification on the whole structure) may
         add to it, as the gestionnaire may: the pool exists to save them uploading the same
         justificatif again and again."""
-        piece = PieceJointe.depuis_contenu(
-            id=self._p.ids.nouveau(),
-            contenu=contenu,
-            nom_fichier=nom_fichier,
-            type_piece=type_piece,
-            designation=designation,
-            date_ajout=self._p.clock.maintenant(),
+        piece = self._p.nouvelle_piece(
+            contenu=contenu, nom_fichier=nom_fichier, type_piece=type_piece, designation=designation
         )
         with self._p.uow as uow:
             structure = uow.structures.obtenir(structure_id)
