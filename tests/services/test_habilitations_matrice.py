@@ -23,6 +23,7 @@ from typing import Final, Literal
 import attrs
 import pytest
 
+from chorus.adapters.storage.memory import UniteDeTravailEnMemoire
 from chorus.domain.errors import AccesRefuse, DomainError, NonTrouve
 from chorus.domain.organisation import Application, Profil
 from chorus.domain.pieces import TypePiece
@@ -112,11 +113,15 @@ def photo(monde: Monde) -> tuple[object, ...]:
     page = monde.chorus.consultation.rechercher(
         g, FiltresMemoire(), Tri(CleDeTri.NUMERO, descendant=False), Pagination(1, 500)
     )
+    uow = monde.chorus.ports.uow
+    assert isinstance(uow, UniteDeTravailEnMemoire)
     return (
         monde.chorus.structures.obtenir(g, monde.structure.id),
         monde.chorus.structures.obtenir(monde.etranger.id, monde.autre_structure.id),
         page.elements,
         tuple(monde.chorus.memoires.obtenir(g, r.id) for r in page.elements),
+        # the whole committed store, sequences included: a refused call consumes no number
+        uow.etat.copie(),
     )
 
 
