@@ -1001,19 +1001,24 @@ def test_historique_date_evenement_et_date_de_mise_a_jour(monde: Monde) -> None:
     assert "greffe@tj-lyon.fr" in derniere.acteur
 
 
+def certifier(
+    monde: Monde, memoire: Memoire, reference: str, montant: str, motif: str | None = None
+) -> Memoire:
+    """The Lyon agent certifies `memoire` for `montant`."""
+    return monde.chorus.traitement.appliquer_evenement(
+        monde.agent.id,
+        memoire.id,
+        evenement(
+            monde, ActionTraitement.CERTIFICATION, reference, montant_certifie=montant, motif=motif
+        ),
+    )
+
+
 def test_certification_minoree_puis_paiement(monde: Monde) -> None:
     t = monde.chorus.traitement
     disponible = monde.mis_a_disposition()
-    certifie = t.appliquer_evenement(
-        monde.agent.id,
-        disponible.id,
-        evenement(
-            monde,
-            ActionTraitement.CERTIFICATION,
-            "C-1",
-            montant_certifie="120.00",
-            motif="Taxation : tarif de l'article A.43-6 appliqué",
-        ),
+    certifie = certifier(
+        monde, disponible, "C-1", "120.00", motif="Taxation : tarif de l'article A.43-6 appliqué"
     )
     assert certifie.statut is StatutMemoire.CERTIFIE
     assert certifie.montant_certifie == Decimal("120.00")
@@ -1049,25 +1054,13 @@ def test_paiement_partiel_a_sa_date_d_evenement(monde: Monde) -> None:
 
 
 def test_une_certification_minoree_exige_son_motif(monde: Monde) -> None:
-    t = monde.chorus.traitement
     disponible = monde.mis_a_disposition()
     erreur = refuse_sans_rien_changer(
-        monde,
-        disponible,
-        ValidationError,
-        lambda: t.appliquer_evenement(
-            monde.agent.id,
-            disponible.id,
-            evenement(monde, ActionTraitement.CERTIFICATION, "C-1", montant_certifie="100.00"),
-        ),
+        monde, disponible, ValidationError, lambda: certifier(monde, disponible, "C-1", "100.00")
     )
     assert erreur.champ == "motif"
     # certifying the amount asked needs no reason
-    certifie = t.appliquer_evenement(
-        monde.agent.id,
-        disponible.id,
-        evenement(monde, ActionTraitement.CERTIFICATION, "C-2", montant_certifie="158.25"),
-    )
+    certifie = certifier(monde, disponible, "C-2", "158.25")
     assert certifie.statut is StatutMemoire.CERTIFIE
 
 
@@ -1087,23 +1080,10 @@ def test_montants_du_back_office_bornes(monde: Monde) -> None:
     t = monde.chorus.traitement
     disponible = monde.mis_a_disposition()
     erreur = refuse_sans_rien_changer(
-        monde,
-        disponible,
-        ValidationError,
-        lambda: t.appliquer_evenement(
-            monde.agent.id,
-            disponible.id,
-            evenement(monde, ActionTraitement.CERTIFICATION, "C-1", montant_certifie="158.26"),
-        ),
+        monde, disponible, ValidationError, lambda: certifier(monde, disponible, "C-1", "158.26")
     )
     assert erreur.champ == "montant_certifie"
-    certifie = t.appliquer_evenement(
-        monde.agent.id,
-        disponible.id,
-        evenement(
-            monde, ActionTraitement.CERTIFICATION, "C-1", montant_certifie="100", motif="Taxé"
-        ),
-    )
+    certifie = certifier(monde, disponible, "C-1", "100", motif="Taxé")
     erreur = refuse_sans_rien_changer(
         monde,
         certifie,
