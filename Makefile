@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/chorus demo --storage memory://
+	$(BIN)/chorus demo
 
 demo: run
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import unquote
+
 import attrs
 
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
+from chorus.adapters.storage.blobs import BlobsSurDisque
+from chorus.adapters.storage.erreurs import StockageInutilisable
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
+from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.adapters.systeme.horloges import HorlogeSysteme
 from chorus.adapters.systeme.identifiants import IdsAleatoires
-from chorus.ports.systeme import Clock, IdGenerator
+from chorus.ports.depots import UnitOfWork
+from chorus.ports.systeme import BlobStore, Clock, IdGenerator
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.memoires import MemoireService
@@ -16,7 +23,7 @@ from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
 
-STOCKAGE_PAR_DEFAUT = "memory://"
+STOCKAGE_PAR_DEFAUT = "sqlite:///var/chorus.db"
 
 
 class ErreurDeConfiguration(Exception):
@@ -46,29 +53,77 @@ def assembler(ports: Ports) -> Chorus:
     )
 
 
+@attrs.frozen
+class Stockage:
+    """The storage a URL names: where the aggregates go, and where the pièces go."""
+
+    uow: UnitOfWork
+    blobs: BlobStore
+
+
+def _chemin(stockage: str, schema: str) -> Path:
+    reste = stockage[len(schema) + len("://") :]
+    if not reste.startswith("/"):
+        raise ErreurDeConfiguration(
+            f"Adresse de stockage « {stockage} » invalide : écrivez {schema}:///chemin/relatif "
+            f"ou {schema}:////chemin/absolu (sans nom d'hôte)."
+        )
+    chemin = unquote(reste[1:])
+    if not chemin or "\x00" in chemin:
+        raise ErreurDeConfiguration(
+            f"Adresse de stockage « {stockage} » invalide : le chemin est vide ou incorrect."
+        )
+    return Path(chemin)
+
+
+def ouvrir_stockage(stockage: str) -> Stockage:
+    """The storage named by the URL `stockage`: ``sqlite:///var/chorus.db`` (a relative path;
+    four slashes for an absolute one), ``files:///var/chorus-files`` or ``memory://``.
+
+    `ErreurDeConfiguration` (in French) for a URL Chorus does not know or a store it cannot
+    open (a foreign or corrupt file, a newer schema).
+    """
+    schema = stockage.split("://", 1)[0] if "://" in stockage else ""
+    try:
+        if stockage == "memory://":
+            return Stockage(UniteDeTravailEnMemoire(), BlobsEnMemoire())
+        if schema == "sqlite":
+            base = _chemin(stockage, schema)
+            # Pièces beside the database: var/chorus.db → var/chorus-pieces/.
+            pieces = base.with_name(f"{base.stem}-pieces")
+            return Stockage(UniteDeTravailSqlite(base), BlobsSurDisque(pieces))
+        if schema == "files":
+            from chorus.adapters.storage.files import UniteDeTravailFichiers
+
+            dossier = _chemin(stockage, schema)
+            return Stockage(UniteDeTravailFichiers(dossier), BlobsSurDisque(dossier / "pieces"))
+    except StockageInutilisable as erreur:
+        raise ErreurDeConfiguration(str(erreur)) from erreur
+    except OSError as erreur:
+        raise ErreurDeConfiguration(
+            f"Le stockage « {stockage} » ne peut pas être ouvert : {erreur.strerror or erreur} "
+            f"({erreur.filename or 'chemin inconnu'})."
+        ) from erreur
+    raise ErreurDeConfiguration(
+        f"Adresse de stockage « {stockage} » non reconnue : utilisez sqlite:///chemin.db, "
+        "files:///dossier ou memory://."
+    )
+
+
 def construire(
     stockage: str = STOCKAGE_PAR_DEFAUT,
     *,
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Chorus:
-    """Chorus on the storage named by `stockage` (a URL: ``memory://``)."""
-    if stockage != "memory://":
-        schema = stockage.split(":", 1)[0]
-        if schema in ("sqlite", "files"):
-            raise ErreurDeConfiguration(
-                f"Le stockage « {stockage} » n'est pas encore disponible dans cette version : "
-                "utilisez --storage memory://."
-            )
-        raise ErreurDeConfiguration(
-            f"Adresse de stockage « {stockage} » non reconnue : utilisez memory://."
-        )
+    """Chorus on the storage named by the URL `stockage` (see `ouvrir_stockage`)."""
+    ouvert = ouvrir_stockage(stockage)
     return assembler(
         Ports(
-            uow=UniteDeTravailEnMemoire(),
+            uow=ouvert.uow,
             clock=clock or HorlogeSysteme(),
             ids=ids or IdsAleatoires(),
-            blobs=BlobsEnMemoire(),
+            blobs=ouvert.blobs,
             referentiels=ReferentielsDuPaquet(),
         )
     )

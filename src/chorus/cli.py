@@ -60,8 +60,9 @@ def main() -> None:
     "--storage",
     "stockage",
     default=lambda: os.environ.get("CHORUS_STORAGE", STOCKAGE_PAR_DEFAUT),
-    show_default="memory://",
-    help="Adresse du stockage (memory://).",
+    show_default=STOCKAGE_PAR_DEFAUT,
+    help="Adresse du stockage : sqlite:///chemin.db, files:///dossier ou memory:// "
+    "(ou la variable CHORUS_STORAGE).",
 )
 def demo(stockage: str) -> None:
     """Charge le jeu de démonstration et en affiche le résumé."""

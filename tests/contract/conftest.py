@@ -11,6 +11,7 @@ To put a new adapter under contract, add one line to `FABRIQUES`.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -63,9 +64,52 @@ class FabriqueMemoire:
         )
 
 
+@attrs.frozen
+class FabriqueSqlite:
+    """Each store is a new database file; reopening means a new connection to it."""
+
+    dossier: Path
+    nom = "sqlite"
+
+    def creer(self) -> Magasin:
+        from chorus.adapters.storage.blobs import BlobsSurDisque
+        from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
+
+        dossier = Path(tempfile.mkdtemp(dir=self.dossier))
+        base = dossier / "chorus.db"
+        return Magasin(
+            uow=UniteDeTravailSqlite(base),
+            blobs=BlobsSurDisque(dossier / "pieces"),
+            rouvrir=lambda: UniteDeTravailSqlite(base),
+            rouvrir_blobs=lambda: BlobsSurDisque(dossier / "pieces"),
+        )
+
+
+@attrs.frozen
+class FabriqueFichiers:
+    """Each store is a new folder of JSON documents; reopening reads it afresh."""
+
+    dossier: Path
+    nom = "fichiers"
+
+    def creer(self) -> Magasin:
+        from chorus.adapters.storage.blobs import BlobsSurDisque
+        from chorus.adapters.storage.files import UniteDeTravailFichiers
+
+        dossier = Path(tempfile.mkdtemp(dir=self.dossier)) / "chorus-fichiers"
+        return Magasin(
+            uow=UniteDeTravailFichiers(dossier),
+            blobs=BlobsSurDisque(dossier / "pieces"),
+            rouvrir=lambda: UniteDeTravailFichiers(dossier),
+            rouvrir_blobs=lambda: BlobsSurDisque(dossier / "pieces"),
+        )
+
+
 # adapter name → how to build its fabrique in a fresh, empty folder
 FABRIQUES: dict[str, Callable[[Path], Fabrique]] = {
     "memoire": lambda _dossier: FabriqueMemoire(),
+    "sqlite": FabriqueSqlite,
+    "fichiers": FabriqueFichiers,
 }
 
 

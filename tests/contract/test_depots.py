@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
+from chorus.domain.acces import Perimetre
+from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve, TransitionInvalide
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.traitement import ActionTraitement
@@ -528,3 +529,17 @@ def test_supprimer_un_memoire(magasin: Magasin) -> None:
     # Its number is free again for a new mémoire (a draft number is never reused by the
     # use cases, but the store holds no tombstone).
     _ajouter(magasin.rouvrir(), _brouillon("m-autre", "TMP2024000000002"))
+
+
+def test_un_memoire_envoye_ne_se_supprime_pas(magasin: Magasin) -> None:
+    envoye = envoyer(_brouillon("m-envoye", "TMP2024000000001"), "MJ00000000001", heure(1))
+    _ajouter(magasin.uow, envoye)
+    with magasin.rouvrir() as uow:
+        with pytest.raises(TransitionInvalide, match="ne peut pas être supprimé"):
+            uow.memoires.supprimer(envoye.id)
+        uow.commit()
+    with magasin.rouvrir() as uow:
+        assert uow.memoires.obtenir(envoye.id) == envoye
+        assert uow.requetes.compter_par_statut(Perimetre(frozenset({"s-1"}))) == {
+            "s-1": {envoye.statut: 1}
+        }

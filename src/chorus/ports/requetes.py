@@ -7,10 +7,10 @@ adapter can answer them from an index without loading lines and pièces.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -246,6 +246,30 @@ class ResumeMemoire:
         if c.date_statut_du is not None and jour_statut < c.date_statut_du:
             return False
         return not (c.date_statut_au is not None and jour_statut > c.date_statut_au)
+
+
+_CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
+    CleDeTri.NUMERO: lambda r: r.numero,
+    CleDeTri.DATE_CREATION: lambda r: r.date_creation,
+    CleDeTri.DATE_DEPOT: lambda r: r.date_depot,
+    CleDeTri.DATE_STATUT: lambda r: r.date_statut,
+    CleDeTri.MONTANT_TTC: lambda r: r.montant_ttc,
+    CleDeTri.NET_A_PAYER: lambda r: r.net_a_payer,
+    CleDeTri.JURIDICTION: lambda r: r.juridiction_code,
+    CleDeTri.STATUT: lambda r: r.statut.value,
+}
+
+
+def trier(resumes: Sequence[ResumeMemoire], tri: Tri) -> list[ResumeMemoire]:
+    """The reference order of `tri`, for adapters that sort in Python: by the key, ties
+    broken by id; rows without a value (a draft has no date de dépôt) come last in either
+    direction."""
+    cle = _CLES[tri.cle]
+    avec = [r for r in resumes if cle(r) is not None]
+    sans = [r for r in resumes if cle(r) is None]
+    avec.sort(key=lambda r: (cle(r), r.id), reverse=tri.descendant)
+    sans.sort(key=lambda r: r.id, reverse=tri.descendant)
+    return avec + sans
 
 
 class MemoireQueries(Protocol):

@@ -25,6 +25,7 @@ from chorus.domain.organisation import (
 from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
+from chorus.ports.requetes import PAR_PAGE_MAXIMUM, CleDeTri, FiltresMemoire, Pagination, Tri
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.memoires import MemoireService
@@ -33,6 +34,18 @@ from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
 
 EMAIL_TEMOIN = "claire.martin@demo.chorus.fr"
+
+# Every demo account, in the order they are created and shown.
+EMAILS_DEMO = (
+    EMAIL_TEMOIN,
+    "paul.durand@expertises-durand.fr",
+    "sophie.bernard@expertises-durand.fr",
+    "lea.petit@enquetes-nord.fr",
+    "greffe.frais@tj-paris.justice.fr",
+    "greffe.frais@tj-lyon.justice.fr",
+    "greffe.frais@tj-lille.justice.fr",
+    "comptable@dgfip.finances.gouv.fr",
+)
 
 # A minimal, well-formed one-page PDF: enough to be recognised by its content.
 PDF_DEMO = (
@@ -197,15 +210,43 @@ def _ligne(
     )
 
 
+def _deja_chargee(c: _Chargeur) -> DonneesDemo:
+    """What a previous load left (on a persistent store), shown as the first load was."""
+    utilisateurs = tuple(
+        u for u in (c.utilisateurs.par_email(email) for email in EMAILS_DEMO) if u is not None
+    )
+    structures: dict[str, Structure] = {}
+    memoires: list[Memoire] = []
+    for utilisateur in utilisateurs:
+        for structure in c.structures.mes_structures(utilisateur.id):
+            if structure.id in structures or not structure.est_gestionnaire(utilisateur.id):
+                continue
+            structures[structure.id] = structure
+            page = 1
+            while True:
+                trouves = c.consultation.rechercher(
+                    utilisateur.id,
+                    FiltresMemoire(structure_id=structure.id),
+                    Tri(CleDeTri.DATE_CREATION, descendant=False),
+                    Pagination(page, PAR_PAGE_MAXIMUM),
+                )
+                memoires.extend(c.memoires.obtenir(utilisateur.id, r.id) for r in trouves.elements)
+                if page * PAR_PAGE_MAXIMUM >= trouves.total:
+                    break
+                page += 1
+    return DonneesDemo(
+        utilisateurs=utilisateurs,
+        structures=tuple(structures.values()),
+        memoires=tuple(memoires),
+        deja_chargee=True,
+    )
+
+
 def charger_demo(ports: Ports) -> DonneesDemo:
     """Create the demo accounts, structures and mémoires (once)."""
     c = _Chargeur(ports)
-    existant = c.utilisateurs.par_email(EMAIL_TEMOIN)
-    if existant is not None:
-        structures = tuple(c.structures.mes_structures(existant.id))
-        return DonneesDemo(
-            utilisateurs=(existant,), structures=structures, memoires=(), deja_chargee=True
-        )
+    if c.utilisateurs.par_email(EMAIL_TEMOIN) is not None:
+        return _deja_chargee(c)
 
     claire = c.utilisateurs.creer_compte(
         email=EMAIL_TEMOIN, nom="Martin", prenom="Claire", telephone="0601020304", actif=True

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 import attrs
 
@@ -23,12 +23,12 @@ from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
-    CleDeTri,
     CriteresMemoire,
     Page,
     Pagination,
     ResumeMemoire,
     Tri,
+    trier,
 )
 
 
@@ -191,33 +191,10 @@ class DepotMemoires(_Depot):
         return suivant
 
     def supprimer(self, memoire_id: str) -> None:
-        self.obtenir(memoire_id)
+        self.obtenir(memoire_id).verifier_suppression()
         etat = self._ecrit
         del etat.memoires[memoire_id]
         del etat.resumes[memoire_id]
-
-
-_CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
-    CleDeTri.NUMERO: lambda r: r.numero,
-    CleDeTri.DATE_CREATION: lambda r: r.date_creation,
-    CleDeTri.DATE_DEPOT: lambda r: r.date_depot,
-    CleDeTri.DATE_STATUT: lambda r: r.date_statut,
-    CleDeTri.MONTANT_TTC: lambda r: r.montant_ttc,
-    CleDeTri.NET_A_PAYER: lambda r: r.net_a_payer,
-    CleDeTri.JURIDICTION: lambda r: r.juridiction_code,
-    CleDeTri.STATUT: lambda r: r.statut.value,
-}
-
-
-def trier(resumes: Sequence[ResumeMemoire], tri: Tri) -> list[ResumeMemoire]:
-    """Sort by the key, ties broken by id; rows without a value (a draft has no date de
-    dépôt) come last in either direction."""
-    cle = _CLES[tri.cle]
-    avec = [r for r in resumes if cle(r) is not None]
-    sans = [r for r in resumes if cle(r) is None]
-    avec.sort(key=lambda r: (cle(r), r.id), reverse=tri.descendant)
-    sans.sort(key=lambda r: r.id, reverse=tri.descendant)
-    return avec + sans
 
 
 class RequetesMemoires(_Depot):

@@ -1,0 +1,112 @@
+"""Opening a Chorus database: the connection's settings, the checks, the migrations.
+
+A connection serves one thread (SQLite's rule), so the unit of work opens one per thread;
+this module knows how to open one well.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from chorus.adapters.storage.erreurs import StockageInutilisable
+from chorus.adapters.storage.sqlite.schema import MIGRATIONS, NOMS_DES_MIGRATIONS, TABLES
+
+# How long a writer waits for another one before giving up (milliseconds): well above the
+# longest unit of work, so that concurrent writers queue rather than fail.
+ATTENTE_VERROU_MS = 10_000
+
+_EN_TETE_SQLITE = b"SQLite format 3\x00"
+
+
+def _reglages(connexion: sqlite3.Connection) -> None:
+    for pragma in (
+        f"PRAGMA busy_timeout = {ATTENTE_VERROU_MS}",
+        "PRAGMA foreign_keys = ON",
+        # In WAL mode FULL syncs the log at each commit: a mémoire the portal said was sent
+        # survives a power cut, not only a crash of the process.
+        "PRAGMA synchronous = FULL",
+        "PRAGMA cache_size = -65536",
+        "PRAGMA mmap_size = 268435456",
+        "PRAGMA temp_store = MEMORY",
+    ):
+        connexion.execute(pragma)
+
+
+def _verifier_fichier(chemin: Path) -> None:
+    """Refuse, before SQLite touches it, a file that is not a database at all."""
+    if chemin.is_dir():
+        raise StockageInutilisable(
+            f"« {chemin} » est un dossier : le stockage SQLite attend le chemin d'un fichier "
+            "de base de données (par exemple var/chorus.db)."
+        )
+    if not chemin.exists() or chemin.stat().st_size == 0:
+        return
+    with chemin.open("rb") as fichier:
+        en_tete = fichier.read(len(_EN_TETE_SQLITE))
+    if en_tete != _EN_TETE_SQLITE:
+        raise StockageInutilisable(
+            f"Le fichier « {chemin} » n'est pas une base SQLite (fichier étranger ou "
+            "endommagé) : indiquez une autre adresse de stockage, ou restaurez la base "
+            "depuis une sauvegarde."
+        )
+
+
+def _verifier_schema(db: Database, chemin: Path) -> None:
+    """Refuse a SQLite database that belongs to another program or to a newer Chorus."""
+    tables = set(db.table_names())
+    appliquees = {m.name for m in MIGRATIONS.applied(db)}
+    inconnues = appliquees - NOMS_DES_MIGRATIONS
+    if inconnues:
+        raise StockageInutilisable(
+            f"La base « {chemin} » a été mise à jour par une version plus récente de Chorus "
+            f"(migrations {', '.join(sorted(inconnues))}) : utilisez cette version-là."
+        )
+    etrangeres = tables - TABLES - {MIGRATIONS.migrations_table}
+    if etrangeres and not appliquees:
+        raise StockageInutilisable(
+            f"La base « {chemin} » n'est pas une base Chorus (elle contient les tables "
+            f"{', '.join(sorted(etrangeres)[:5])}) : indiquez une autre adresse de stockage."
+        )
+
+
+def ouvrir(chemin: Path) -> Database:
+    """A connection to the Chorus database at `chemin`, created and migrated if needed.
+
+    Raises `StockageInutilisable` with a French message for a file that is not a Chorus
+    database, and never leaves a half-migrated database behind.
+    """
+    _verifier_fichier(chemin)
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: the unit of work issues BEGIN/COMMIT itself, the driver never
+    # opens or commits a transaction behind its back.
+    connexion = sqlite3.connect(chemin, isolation_level=None, timeout=ATTENTE_VERROU_MS / 1000)
+    connexion.row_factory = sqlite3.Row
+    try:
+        _reglages(connexion)
+        db = Database(connexion, execute_plugins=False)
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        # One process migrates at a time: the others wait on the write lock, then find
+        # nothing left to apply.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            _verifier_schema(db, chemin)
+            MIGRATIONS.apply(db)
+            db.execute("COMMIT")
+        except BaseException:
+            if connexion.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    except sqlite3.DatabaseError as erreur:
+        connexion.close()
+        raise StockageInutilisable(
+            f"La base « {chemin} » ne peut pas être ouverte ({erreur}) : vérifiez le fichier "
+            "et ses droits, ou restaurez-le depuis une sauvegarde."
+        ) from erreur
+    except BaseException:
+        connexion.close()
+        raise
+    return db

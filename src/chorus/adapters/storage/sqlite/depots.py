@@ -1,0 +1,316 @@
+"""The repositories, the queries and the sequences over one SQLite connection.
+
+Each works inside the transaction its unit of work opened; none commits. A stale save is
+refused by comparing versions under the write lock the transaction already holds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+from sqlite_utils import Database
+
+from chorus.adapters.storage.sqlite import lignes_sql as sql
+from chorus.adapters.storage.sqlite.recherche import condition, ordre
+from chorus.adapters.storage.sqlite.schema import PREFIXE_DES_REFUS
+from chorus.domain.acces import Perimetre
+from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve, TransitionInvalide
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.statuts import StatutMemoire
+from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.requetes import CriteresMemoire, Page, Pagination, ResumeMemoire, Tri
+
+_DISPARU = "Introuvable : l'objet a été supprimé entre-temps."
+
+
+class _Depot:
+    def __init__(self, connexion: Callable[[], Database]) -> None:
+        self._connexion = connexion
+
+    @property
+    def _db(self) -> Database:
+        return self._connexion()
+
+    def _une(self, requete: str, parametres: Sequence[Any] = ()) -> sqlite3.Row | None:
+        ligne: sqlite3.Row | None = self._db.execute(requete, parametres).fetchone()
+        return ligne
+
+    def _inserer(self, table: str, ligne: dict[str, Any]) -> None:
+        colonnes = ", ".join(ligne)
+        places = ", ".join(f":{c}" for c in ligne)
+        self._db.execute(f"INSERT INTO {table} ({colonnes}) VALUES ({places})", ligne)
+
+    def _remplacer(self, table: str, ligne: dict[str, Any], version_lue: int) -> None:
+        """UPDATE the row read at `version_lue`; the caller has checked that version."""
+        affectations = ", ".join(f"{c} = :{c}" for c in ligne if c != "id")
+        curseur = self._db.execute(
+            f"UPDATE {table} SET {affectations} WHERE id = :id AND version = :version_lue",
+            {**ligne, "version_lue": version_lue},
+        )
+        if curseur.rowcount != 1:  # pragma: no cover - the write lock makes this impossible
+            raise ConflitDeVersion(attendue=version_lue, actuelle=version_lue + 1)
+
+    def _verifier_version(self, table: str, id_: str, version: int) -> None:
+        ligne = self._une(f"SELECT version FROM {table} WHERE id = ?", (id_,))
+        if ligne is None:
+            raise NonTrouve(_DISPARU)
+        if ligne["version"] != version:
+            raise ConflitDeVersion(attendue=version, actuelle=ligne["version"])
+
+
+class DepotStructures(_Depot):
+    def ajouter(self, structure: Structure) -> None:
+        if self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None:
+            raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
+        if self._une("SELECT 1 FROM structures WHERE id = ?", (structure.id,)) is not None:
+            raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
+        self._inserer("structures", sql.ligne_structure(structure))
+        self._rattacher(structure)
+
+    def _rattacher(self, structure: Structure) -> None:
+        self._db.execute("DELETE FROM rattachements WHERE structure_id = ?", (structure.id,))
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO rattachements (utilisateur_id, structure_id) VALUES (?, ?)",
+            [(r.utilisateur_id, structure.id) for r in structure.rattachements],
+        )
+
+    def obtenir(self, structure_id: str) -> Structure:
+        ligne = self._une("SELECT * FROM structures WHERE id = ?", (structure_id,))
+        if ligne is None:
+            raise NonTrouve(
+                "Introuvable : cette structure n'existe pas ou ne vous est pas accessible."
+            )
+        return sql.structure_de(ligne)
+
+    def par_identifiant(
+        self, type_identifiant: TypeIdentifiant, identifiant: str
+    ) -> Structure | None:
+        ligne = self._une(
+            "SELECT * FROM structures WHERE type_identifiant = ? AND identifiant = ?",
+            (type_identifiant.value, identifiant),
+        )
+        return None if ligne is None else sql.structure_de(ligne)
+
+    def enregistrer(self, structure: Structure) -> Structure:
+        self._verifier_version("structures", structure.id, structure.version)
+        suivante = _version_suivante(structure)
+        try:
+            self._remplacer("structures", sql.ligne_structure(suivante), structure.version)
+        except sqlite3.IntegrityError:
+            raise Conflit(
+                "Une structure existe déjà avec cet identifiant.", champ="identifiant"
+            ) from None
+        self._rattacher(suivante)
+        return suivante
+
+    def pour_utilisateur(self, utilisateur_id: str) -> Sequence[Structure]:
+        lignes = self._db.execute(
+            "SELECT s.* FROM rattachements r JOIN structures s ON s.id = r.structure_id "
+            "WHERE r.utilisateur_id = ?",
+            (utilisateur_id,),
+        ).fetchall()
+        return sorted(
+            (sql.structure_de(ligne) for ligne in lignes),
+            key=lambda s: (s.raison_sociale.casefold(), s.id),
+        )
+
+
+class DepotUtilisateurs(_Depot):
+    def ajouter(self, utilisateur: Utilisateur) -> None:
+        if (
+            self.par_email(utilisateur.email) is not None
+            or self._une("SELECT 1 FROM utilisateurs WHERE id = ?", (utilisateur.id,)) is not None
+        ):
+            raise Conflit("Un compte existe déjà avec cette adresse électronique.", champ="email")
+        self._inserer("utilisateurs", sql.ligne_utilisateur(utilisateur))
+
+    def obtenir(self, utilisateur_id: str) -> Utilisateur:
+        ligne = self._une("SELECT * FROM utilisateurs WHERE id = ?", (utilisateur_id,))
+        if ligne is None:
+            raise NonTrouve("Introuvable : cet utilisateur n'existe pas.")
+        return sql.utilisateur_de(ligne)
+
+    def par_email(self, email: str) -> Utilisateur | None:
+        ligne = self._une("SELECT * FROM utilisateurs WHERE email = ?", (email.lower(),))
+        return None if ligne is None else sql.utilisateur_de(ligne)
+
+    def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
+        self._verifier_version("utilisateurs", utilisateur.id, utilisateur.version)
+        suivant = _version_suivante(utilisateur)
+        try:
+            self._remplacer("utilisateurs", sql.ligne_utilisateur(suivant), utilisateur.version)
+        except sqlite3.IntegrityError:
+            raise Conflit(
+                "Un compte existe déjà avec cette adresse électronique.", champ="email"
+            ) from None
+        return suivant
+
+
+_REFUS_APRES_ENVOI = (
+    "Ce mémoire a été transmis : son contenu ne peut plus être modifié ; il reste "
+    "consultable pendant 10 ans."
+)
+
+
+class DepotMemoires(_Depot):
+    def _ecrire_lignes(self, memoire: Memoire) -> None:
+        colonnes = sql.colonnes_des_lignes()
+        self._db.conn.executemany(
+            f"INSERT INTO lignes_prestation ({', '.join(colonnes)}) "
+            f"VALUES ({', '.join(':' + c for c in colonnes)})",
+            sql.lignes_de_prestation(memoire),
+        )
+
+    def ajouter(self, memoire: Memoire) -> None:
+        if (
+            self._une(
+                "SELECT 1 FROM memoires WHERE id = ? OR numero = ?", (memoire.id, memoire.numero)
+            )
+            is not None
+        ):
+            raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
+        try:
+            # Lines first: their key to the mémoire is checked at commit (see the schema).
+            self._ecrire_lignes(memoire)
+            self._inserer("memoires", sql.ligne_memoire(memoire))
+        except sqlite3.IntegrityError as erreur:
+            raise _traduire(erreur, memoire) from None
+
+    def obtenir(self, memoire_id: str) -> Memoire:
+        memoire = self._charger("id = ?", memoire_id)
+        if memoire is None:
+            raise NonTrouve("Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.")
+        return memoire
+
+    def _charger(self, ou: str, valeur: str) -> Memoire | None:
+        ligne = self._une(f"SELECT * FROM memoires WHERE {ou}", (valeur,))
+        if ligne is None:
+            return None
+        lignes = self._db.execute(
+            "SELECT * FROM lignes_prestation WHERE memoire_id = ? ORDER BY numero_ligne",
+            (ligne["id"],),
+        ).fetchall()
+        return sql.memoire_de(ligne, lignes)
+
+    def par_numero(self, numero: str) -> Memoire | None:
+        return self._charger("numero = ?", numero)
+
+    def par_empreinte(self, empreinte: str) -> Memoire | None:
+        return self._charger("empreinte = ?", empreinte)
+
+    def enregistrer(self, memoire: Memoire) -> Memoire:
+        stockee = self._une("SELECT version, statut FROM memoires WHERE id = ?", (memoire.id,))
+        if stockee is None:
+            raise NonTrouve(_DISPARU)
+        if stockee["version"] != memoire.version:
+            raise ConflitDeVersion(attendue=memoire.version, actuelle=stockee["version"])
+        suivant = _version_suivante(memoire)
+        try:
+            if stockee["statut"] == StatutMemoire.BROUILLON.value:
+                # A draft's lines are few and may all have changed: write them again
+                # (before the row, while the stored mémoire is still a draft).
+                self._db.execute(
+                    "DELETE FROM lignes_prestation WHERE memoire_id = ?", (memoire.id,)
+                )
+                self._ecrire_lignes(suivant)
+            self._remplacer("memoires", sql.ligne_memoire(suivant), memoire.version)
+        except sqlite3.IntegrityError as erreur:
+            raise _traduire(erreur, suivant) from None
+        return suivant
+
+    def supprimer(self, memoire_id: str) -> None:
+        self.obtenir(memoire_id).verifier_suppression()
+        try:
+            self._db.execute("DELETE FROM memoires WHERE id = ?", (memoire_id,))
+        except sqlite3.IntegrityError as erreur:  # pragma: no cover - checked just above
+            raise TransitionInvalide(_REFUS_APRES_ENVOI) from erreur
+
+
+def _traduire(erreur: sqlite3.IntegrityError, memoire: Memoire) -> Exception:
+    """The domain's error for a constraint the database enforced."""
+    message = str(erreur)
+    if message.startswith(PREFIXE_DES_REFUS):
+        return TransitionInvalide(_REFUS_APRES_ENVOI)
+    if "memoires.numero" in message or "memoires.id" in message:
+        return Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
+    if "memoires.empreinte" in message:
+        return Conflit("Cette empreinte est déjà celle d'un autre mémoire.", champ="empreinte")
+    return erreur
+
+
+class RequetesMemoires(_Depot):
+    _COLONNES = (
+        "id, numero, numero_brouillon, structure_id, service_id, juridiction_code, "
+        "categorie_prestataire, texte_reference, numero_engagement_juridique, numero_facture, "
+        "statut, mode_depot, date_creation, date_depot, date_statut, montant_ht, montant_tva, "
+        "montant_ttc, net_a_payer, montant_paye, date_paiement, numeros_affaire, parent_id"
+    )
+
+    def rechercher(
+        self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
+    ) -> Page[ResumeMemoire]:
+        ou = condition(criteres)
+        if ou.impossible:
+            return Page((), 0, pagination.page, pagination.par_page)
+        total = self._db.execute(
+            f"SELECT count(*) FROM memoires WHERE {ou.sql}", ou.parametres
+        ).fetchone()[0]
+        elements: tuple[ResumeMemoire, ...] = ()
+        if pagination.decalage < total:
+            lignes = self._db.execute(
+                f"SELECT {self._COLONNES} FROM memoires WHERE {ou.sql} "
+                f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
+                (*ou.parametres, pagination.par_page, pagination.decalage),
+            )
+            elements = tuple(sql.resume_de(ligne) for ligne in lignes)
+        return Page(elements, total, pagination.page, pagination.par_page)
+
+    def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
+        ou = condition(criteres)
+        if ou.impossible:
+            return []
+        lignes = self._db.execute(
+            f"SELECT {self._COLONNES} FROM memoires WHERE {ou.sql} ORDER BY {ordre(tri)}",
+            ou.parametres,
+        )
+        return [sql.resume_de(ligne) for ligne in lignes]
+
+    def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
+        structures = sorted(perimetre.toutes_structures)
+        if not structures:
+            return {}
+        comptes: dict[str, dict[StatutMemoire, int]] = {}
+        lignes = self._db.execute(
+            "SELECT structure_id, service_id, statut, nombre FROM comptes_par_statut "
+            f"WHERE nombre > 0 AND structure_id IN ({', '.join('?' * len(structures))})",
+            structures,
+        )
+        for ligne in lignes:
+            if perimetre.couvre(ligne["structure_id"], ligne["service_id"] or None):
+                par_statut = comptes.setdefault(ligne["structure_id"], {})
+                statut = StatutMemoire(ligne["statut"])
+                par_statut[statut] = par_statut.get(statut, 0) + ligne["nombre"]
+        return comptes
+
+
+class SequencesSqlite(_Depot):
+    def suivant(self, nom: str) -> int:
+        ligne = self._une(
+            "INSERT INTO sequences (nom, valeur) VALUES (?, 1) "
+            "ON CONFLICT (nom) DO UPDATE SET valeur = valeur + 1 RETURNING valeur",
+            (nom,),
+        )
+        assert ligne is not None
+        valeur: int = ligne["valeur"]
+        return valeur
+
+
+_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+
+
+def _version_suivante(agregat: _A) -> _A:
+    return attrs.evolve(agregat, version=agregat.version + 1)

@@ -1,0 +1,248 @@
+"""The database schema, as numbered migrations applied when a database is opened.
+
+Each aggregate is one row whose typed columns are what searches, sorts, uniqueness and
+counters need, and whose `document` column holds the rest of it as the codec's JSON (so that
+a field added to the domain needs no migration to be stored). A mémoire's lines of service
+have their own table: they are what a mémoire is made of, they are searched by case number,
+and the database itself refuses to change them once the mémoire is sent.
+
+Instants are stored as integer microseconds since 1970-01-01 UTC (exact, sortable, compact
+in indexes); amounts as the decimal's text (``"12.10"`` comes back as ``12.10``), with an
+integer number of cents beside the amounts lists are sorted by.
+
+Never edit a migration that has shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("chorus")
+
+
+_SCHEMA_INITIAL = (
+    """
+    CREATE TABLE structures (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        type_identifiant TEXT NOT NULL,
+        identifiant TEXT NOT NULL,
+        raison_sociale TEXT NOT NULL,
+        document TEXT NOT NULL CHECK (json_valid(document)),
+        UNIQUE (type_identifiant, identifiant)
+    ) STRICT
+    """,
+    # Who is attached to which structure, for « my structures » without reading them all.
+    """
+    CREATE TABLE rattachements (
+        utilisateur_id TEXT NOT NULL,
+        structure_id TEXT NOT NULL REFERENCES structures (id) ON DELETE CASCADE,
+        PRIMARY KEY (utilisateur_id, structure_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE utilisateurs (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        email TEXT NOT NULL UNIQUE,
+        document TEXT NOT NULL CHECK (json_valid(document))
+    ) STRICT
+    """,
+    """
+    CREATE TABLE memoires (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        numero TEXT NOT NULL UNIQUE,
+        numero_brouillon TEXT,
+        statut TEXT NOT NULL,
+        structure_id TEXT NOT NULL,
+        service_id TEXT,
+        juridiction_code TEXT NOT NULL,
+        categorie_prestataire TEXT,
+        texte_reference TEXT NOT NULL,
+        numero_engagement_juridique TEXT,
+        numero_facture TEXT,
+        mode_depot TEXT NOT NULL,
+        date_creation INTEGER NOT NULL,
+        date_depot INTEGER,
+        date_statut INTEGER NOT NULL,
+        montant_ht TEXT NOT NULL,
+        montant_tva TEXT NOT NULL,
+        montant_ttc TEXT NOT NULL,
+        net_a_payer TEXT NOT NULL,
+        montant_ttc_centimes INTEGER NOT NULL,
+        net_a_payer_centimes INTEGER NOT NULL,
+        montant_paye TEXT,
+        date_paiement TEXT,
+        numeros_affaire TEXT NOT NULL CHECK (json_valid(numeros_affaire)),
+        parent_id TEXT,
+        empreinte TEXT UNIQUE,
+        document TEXT NOT NULL CHECK (json_valid(document))
+    ) STRICT
+    """,
+    # Lines reference their mémoire with a deferred key: a new mémoire's lines are written
+    # before its row, which lets the trigger below tell « lines of a mémoire being stored »
+    # from « lines added to a mémoire already sent ».
+    """
+    CREATE TABLE lignes_prestation (
+        memoire_id TEXT NOT NULL
+            REFERENCES memoires (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        numero_ligne INTEGER NOT NULL,
+        numero_affaire TEXT NOT NULL,
+        date_requisition TEXT NOT NULL,
+        autorite_requerante TEXT NOT NULL,
+        type_prestation TEXT NOT NULL,
+        date_prestation TEXT NOT NULL,
+        quantite TEXT NOT NULL,
+        tarif_ht TEXT NOT NULL,
+        taux_tva TEXT NOT NULL,
+        frais_divers TEXT NOT NULL CHECK (json_valid(frais_divers)),
+        debours TEXT NOT NULL,
+        PRIMARY KEY (memoire_id, numero_ligne)
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE sequences (
+        nom TEXT PRIMARY KEY,
+        valeur INTEGER NOT NULL CHECK (valeur >= 1)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # The tableau de bord's counts, kept by the triggers below in the same transaction as
+    # the change: a GROUP BY over a million mémoires is too slow to run at each display.
+    """
+    CREATE TABLE comptes_par_statut (
+        structure_id TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        statut TEXT NOT NULL,
+        nombre INTEGER NOT NULL CHECK (nombre >= 0),
+        PRIMARY KEY (structure_id, service_id, statut)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # One index per way of reaching mémoires: a prestataire's lists go through his
+    # structures, an agent's through his juridictions; each is ordered by the usual sorts.
+    "CREATE INDEX memoires_structure_statut ON memoires (structure_id, statut, date_statut)",
+    "CREATE INDEX memoires_structure_date_statut ON memoires (structure_id, date_statut)",
+    "CREATE INDEX memoires_structure_date_depot ON memoires (structure_id, date_depot)",
+    "CREATE INDEX memoires_structure_date_creation ON memoires (structure_id, date_creation)",
+    "CREATE INDEX memoires_structure_montant_ttc ON memoires (structure_id, montant_ttc_centimes)",
+    "CREATE INDEX memoires_structure_net ON memoires (structure_id, net_a_payer_centimes)",
+    "CREATE INDEX memoires_structure_service ON memoires (structure_id, service_id, date_statut)",
+    "CREATE INDEX memoires_juridiction_statut ON memoires (juridiction_code, statut, date_statut)",
+    "CREATE INDEX memoires_juridiction_date_statut ON memoires (juridiction_code, date_statut)",
+    "CREATE INDEX memoires_numero_brouillon ON memoires (numero_brouillon)",
+    "CREATE INDEX memoires_engagement ON memoires (numero_engagement_juridique)",
+    "CREATE INDEX memoires_categorie ON memoires (categorie_prestataire, date_statut)",
+    "CREATE INDEX memoires_texte ON memoires (texte_reference, date_statut)",
+    "CREATE INDEX memoires_date_statut ON memoires (date_statut)",
+    "CREATE INDEX memoires_date_depot ON memoires (date_depot)",
+    "CREATE INDEX memoires_parent ON memoires (parent_id)",
+    "CREATE INDEX lignes_affaire ON lignes_prestation (numero_affaire, memoire_id)",
+    # -- counters ---------------------------------------------------------------------
+    """
+    CREATE TRIGGER memoires_compter_ajout AFTER INSERT ON memoires
+    BEGIN
+        INSERT INTO comptes_par_statut (structure_id, service_id, statut, nombre)
+        VALUES (NEW.structure_id, coalesce(NEW.service_id, ''), NEW.statut, 1)
+        ON CONFLICT (structure_id, service_id, statut) DO UPDATE SET nombre = nombre + 1;
+    END
+    """,
+    """
+    CREATE TRIGGER memoires_compter_suppression AFTER DELETE ON memoires
+    BEGIN
+        UPDATE comptes_par_statut SET nombre = nombre - 1
+        WHERE structure_id = OLD.structure_id
+          AND service_id = coalesce(OLD.service_id, '')
+          AND statut = OLD.statut;
+    END
+    """,
+    """
+    CREATE TRIGGER memoires_compter_changement
+    AFTER UPDATE OF statut, structure_id, service_id ON memoires
+    WHEN NEW.statut IS NOT OLD.statut
+      OR NEW.structure_id IS NOT OLD.structure_id
+      OR NEW.service_id IS NOT OLD.service_id
+    BEGIN
+        UPDATE comptes_par_statut SET nombre = nombre - 1
+        WHERE structure_id = OLD.structure_id
+          AND service_id = coalesce(OLD.service_id, '')
+          AND statut = OLD.statut;
+        INSERT INTO comptes_par_statut (structure_id, service_id, statut, nombre)
+        VALUES (NEW.structure_id, coalesce(NEW.service_id, ''), NEW.statut, 1)
+        ON CONFLICT (structure_id, service_id, statut) DO UPDATE SET nombre = nombre + 1;
+    END
+    """,
+    # -- what is sent stays as it was sent ------------------------------------------------
+    # The domain already refuses these changes; the database refuses them too, so that no
+    # bug and no hand-written SQL can alter a sent mémoire behind the domain's back.
+    """
+    CREATE TRIGGER memoires_envoyes_non_supprimes BEFORE DELETE ON memoires
+    WHEN OLD.statut <> 'BROUILLON'
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: a sent memoire cannot be deleted');
+    END
+    """,
+    """
+    CREATE TRIGGER memoires_envoyes_figes BEFORE UPDATE ON memoires
+    WHEN OLD.statut <> 'BROUILLON' AND (
+        NEW.numero IS NOT OLD.numero
+        OR NEW.empreinte IS NOT OLD.empreinte
+        OR NEW.structure_id IS NOT OLD.structure_id
+        OR NEW.montant_ttc IS NOT OLD.montant_ttc
+        OR NEW.net_a_payer IS NOT OLD.net_a_payer
+        OR json_extract(NEW.document, '$.entete') IS NOT json_extract(OLD.document, '$.entete')
+        OR json_extract(NEW.document, '$.certificat')
+            IS NOT json_extract(OLD.document, '$.certificat')
+        OR json_extract(NEW.document, '$.prestataire')
+            IS NOT json_extract(OLD.document, '$.prestataire')
+    )
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: a sent memoire cannot be changed');
+    END
+    """,
+    """
+    CREATE TRIGGER lignes_envoyees_sans_ajout BEFORE INSERT ON lignes_prestation
+    WHEN (SELECT statut FROM memoires WHERE id = NEW.memoire_id) <> 'BROUILLON'
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: the lines of a sent memoire cannot be changed');
+    END
+    """,
+    """
+    CREATE TRIGGER lignes_envoyees_sans_changement BEFORE UPDATE ON lignes_prestation
+    WHEN (SELECT statut FROM memoires WHERE id = OLD.memoire_id) <> 'BROUILLON'
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: the lines of a sent memoire cannot be changed');
+    END
+    """,
+    """
+    CREATE TRIGGER lignes_envoyees_sans_suppression BEFORE DELETE ON lignes_prestation
+    WHEN (SELECT statut FROM memoires WHERE id = OLD.memoire_id) <> 'BROUILLON'
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: the lines of a sent memoire cannot be changed');
+    END
+    """,
+)
+
+# What the triggers raise, to tell their refusals from other integrity errors.
+PREFIXE_DES_REFUS = "chorus: "
+
+
+@MIGRATIONS(name="0001_schema_initial")
+def _schema_initial(db: Database) -> None:
+    for instruction in _SCHEMA_INITIAL:
+        db.execute(instruction)
+
+
+# Every migration this version knows; a database that applied another one is newer.
+NOMS_DES_MIGRATIONS = frozenset({"0001_schema_initial"})
+
+TABLES = frozenset(
+    {
+        "structures",
+        "rattachements",
+        "utilisateurs",
+        "memoires",
+        "lignes_prestation",
+        "sequences",
+        "comptes_par_statut",
+    }
+)

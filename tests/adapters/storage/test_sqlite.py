@@ -1,0 +1,267 @@
+"""What only the SQLite adapter promises: its schema, its settings, its migrations, and a
+database that itself refuses to alter a sent mémoire (beyond the shared contract)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+from chorus.adapters.storage.erreurs import StockageInutilisable
+from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
+from chorus.adapters.storage.sqlite.recherche import condition, ordre
+from chorus.adapters.storage.sqlite.schema import TABLES
+from chorus.domain.acces import Perimetre
+from chorus.domain.errors import TransitionInvalide
+from chorus.domain.memoire import Memoire
+from chorus.domain.statuts import StatutMemoire
+from chorus.ports.requetes import CleDeTri, CriteresMemoire, FiltresMemoire, Tri
+from tests.contract.agregats import T0, brouillon, entete, envoyer, heure, ligne
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    return tmp_path / "chorus.db"
+
+
+@pytest.fixture
+def uow(base: Path) -> Iterator[UniteDeTravailSqlite]:
+    unite = UniteDeTravailSqlite(base)
+    yield unite
+    unite.fermer()
+
+
+def _brut(base: Path) -> sqlite3.Connection:
+    connexion = sqlite3.connect(base, isolation_level=None)
+    connexion.execute("PRAGMA foreign_keys = ON")
+    return connexion
+
+
+def _envoye(id_: str = "m-1") -> Memoire:
+    draft = brouillon(
+        id_,
+        "TMP2024000000001",
+        entete("s-1"),
+        lignes=(ligne(1, tarif_ht="12.10", quantite="1.50"), ligne(2)),
+    )
+    return envoyer(draft, "MJ00000000001", heure(1))
+
+
+def _ajouter(uow: UniteDeTravailSqlite, memoire: Memoire) -> None:
+    with uow:
+        uow.memoires.ajouter(memoire)
+        uow.commit()
+
+
+def test_les_montants_sont_stockes_en_texte_exact(base: Path, uow: UniteDeTravailSqlite) -> None:
+    _ajouter(uow, _envoye())
+    with _brut(base) as brut:
+        tarif, quantite = brut.execute(
+            "SELECT tarif_ht, quantite FROM lignes_prestation WHERE numero_ligne = 1"
+        ).fetchone()
+        ttc, centimes = brut.execute(
+            "SELECT montant_ttc, montant_ttc_centimes FROM memoires"
+        ).fetchone()
+    assert (tarif, quantite) == ("12.10", "1.50")
+    assert isinstance(ttc, str)
+    assert ttc.split(".")[1].isdigit()
+    assert len(ttc.split(".")[1]) == 2
+    assert centimes == int(ttc.replace(".", ""))
+    with uow:
+        relu = uow.memoires.obtenir("m-1")
+    assert str(relu.lignes[0].tarif_ht) == "12.10"
+
+
+def test_tables_strictes_wal_cles_etrangeres_et_attente(
+    base: Path, uow: UniteDeTravailSqlite
+) -> None:
+    with _brut(base) as brut:
+        strictes = {
+            nom
+            for nom, strict in brut.execute("SELECT name, strict FROM pragma_table_list")
+            if strict
+        }
+        assert brut.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert strictes >= TABLES
+    with uow:
+        db = uow.memoires._db
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_une_valeur_du_mauvais_type_est_refusee_par_la_table(
+    base: Path, uow: UniteDeTravailSqlite
+) -> None:
+    _ajouter(uow, _envoye())
+    with _brut(base) as brut, pytest.raises(sqlite3.IntegrityError, match="cannot store"):
+        brut.execute("UPDATE memoires SET version = 'deux'")
+
+
+def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
+    for _ in range(3):
+        UniteDeTravailSqlite(base).fermer()
+    with _brut(base) as brut:
+        noms = [n for (n,) in brut.execute("SELECT name FROM _sqlite_migrations")]
+    assert noms == ["0001_schema_initial"]
+
+
+def test_une_base_d_une_version_plus_recente_est_refusee(base: Path) -> None:
+    UniteDeTravailSqlite(base).fermer()
+    with _brut(base) as brut:
+        brut.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('chorus', '0099_futur', '2030-01-01')"
+        )
+    with pytest.raises(StockageInutilisable, match="plus récente de Chorus"):
+        UniteDeTravailSqlite(base)
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    [
+        "UPDATE lignes_prestation SET tarif_ht = '1.00' WHERE memoire_id = 'm-1'",
+        "DELETE FROM lignes_prestation WHERE memoire_id = 'm-1'",
+        "INSERT INTO lignes_prestation SELECT memoire_id, 9, numero_affaire, date_requisition, "
+        "autorite_requerante, type_prestation, date_prestation, quantite, tarif_ht, taux_tva, "
+        "frais_divers, debours FROM lignes_prestation WHERE numero_ligne = 1",
+        "DELETE FROM memoires WHERE id = 'm-1'",
+        "UPDATE memoires SET numero = 'MJ00000000999'",
+        "UPDATE memoires SET montant_ttc = '0.00'",
+        "UPDATE memoires SET document = json_set(document, '$.entete.juridiction_code', 'X')",
+        "UPDATE memoires SET document = json_set(document, '$.certificat.empreinte', 'x')",
+    ],
+)
+def test_la_base_refuse_de_changer_un_memoire_envoye(
+    base: Path, uow: UniteDeTravailSqlite, instruction: str
+) -> None:
+    _ajouter(uow, _envoye())
+    with _brut(base) as brut:
+        avant = brut.execute("SELECT * FROM memoires").fetchall()
+        with pytest.raises(sqlite3.IntegrityError, match="chorus: .*sent memoire"):
+            brut.execute(instruction)
+        assert brut.execute("SELECT * FROM memoires").fetchall() == avant
+    with uow:
+        assert uow.memoires.obtenir("m-1") == _envoye()
+
+
+def test_un_changement_qui_contourne_le_domaine_est_refuse_sans_rien_ecrire(
+    uow: UniteDeTravailSqlite,
+) -> None:
+    envoye = _envoye()
+    _ajouter(uow, envoye)
+    # attrs.evolve skips the domain's methods: the database is the last line of defence.
+    falsifie = attrs.evolve(
+        envoye, lignes=envoye.lignes[:1], entete=attrs.evolve(envoye.entete, numero_facture="F")
+    )
+    with uow:
+        with pytest.raises(TransitionInvalide, match="transmis"):
+            uow.memoires.enregistrer(falsifie)
+        uow.commit()
+    with uow:
+        assert uow.memoires.obtenir("m-1") == envoye
+
+
+def test_le_traitement_d_un_memoire_envoye_reste_possible(uow: UniteDeTravailSqlite) -> None:
+    from chorus.domain.traitement import ActionTraitement
+    from tests.contract.agregats import traiter
+
+    envoye = _envoye()
+    _ajouter(uow, envoye)
+    traite = traiter(envoye, ActionTraitement.MISE_A_DISPOSITION, heure(2))
+    with uow:
+        enregistre = uow.memoires.enregistrer(traite)
+        uow.commit()
+    with uow:
+        assert uow.memoires.obtenir("m-1") == enregistre
+        assert uow.requetes.compter_par_statut(Perimetre(frozenset({"s-1"}))) == {
+            "s-1": {enregistre.statut: 1}
+        }
+
+
+def test_les_compteurs_suivent_ajouts_envois_et_suppressions(
+    base: Path, uow: UniteDeTravailSqlite
+) -> None:
+    brouillons = [
+        brouillon(f"m-{n}", f"TMP20240000000{n:02d}", entete("s-1"), lignes=(ligne(1),))
+        for n in range(1, 6)
+    ]
+    with uow:
+        for b in brouillons:
+            uow.memoires.ajouter(b)
+        uow.commit()
+    with uow:
+        for n, b in enumerate(brouillons[:3], start=1):
+            uow.memoires.enregistrer(envoyer(b, f"MJ{n:011d}", heure(n)))
+        uow.memoires.supprimer("m-5")
+        uow.commit()
+    with _brut(base) as brut:
+        compteurs = dict(
+            brut.execute(
+                "SELECT statut, nombre FROM comptes_par_statut WHERE nombre > 0"
+            ).fetchall()
+        )
+        reels = dict(brut.execute("SELECT statut, count(*) FROM memoires GROUP BY statut"))
+    assert compteurs == reels
+    statut_envoye = envoyer(brouillons[0], "MJ00000000001", heure(1)).statut.value
+    assert reels == {StatutMemoire.BROUILLON.value: 1, statut_envoye: 3}
+
+
+def test_une_unite_partagee_entre_fils_donne_des_numeros_distincts(
+    uow: UniteDeTravailSqlite,
+) -> None:
+    valeurs: list[int] = []
+    verrou = threading.Lock()
+
+    def tirer() -> None:
+        for _ in range(25):
+            with uow:
+                valeur = uow.sequences.suivant("MJ")
+                uow.commit()
+            with verrou:
+                valeurs.append(valeur)
+
+    fils = [threading.Thread(target=tirer) for _ in range(4)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert sorted(valeurs) == list(range(1, 101))
+
+
+CRITERES = {
+    "numero": FiltresMemoire(numero="MJ00000000001"),
+    "service": FiltresMemoire(service_id="svc"),
+    "juridiction": FiltresMemoire(juridiction_code="TJ-69123"),
+    "engagement": FiltresMemoire(numero_engagement_juridique="NEJ"),
+    "categorie": FiltresMemoire(categorie_prestataire="PSYCHIATRE"),
+    "texte": FiltresMemoire(texte_reference="A.43-6"),
+    "affaire": FiltresMemoire(numero_affaire="AFF"),
+    "statut": FiltresMemoire(statuts=frozenset({StatutMemoire.SUSPENDU})),
+    "date_depot": FiltresMemoire(date_depot_du=T0.date(), date_depot_au=T0.date()),
+    "date_statut": FiltresMemoire(date_statut_du=T0.date()),
+}
+
+
+@pytest.mark.parametrize("nom", list(CRITERES))
+@pytest.mark.parametrize("cle", list(CleDeTri), ids=lambda c: c.value)
+def test_chaque_recherche_d_un_prestataire_passe_par_un_index(
+    uow: UniteDeTravailSqlite, nom: str, cle: CleDeTri
+) -> None:
+    """No search of a prestataire reads the whole table, whatever the filter and the sort."""
+    criteres = CriteresMemoire(CRITERES[nom], perimetre=Perimetre(frozenset({"s-1", "s-2"})))
+    ou = condition(criteres)
+    with uow:
+        plan = " | ".join(
+            ligne["detail"]
+            for ligne in uow.memoires._db.execute(
+                f"EXPLAIN QUERY PLAN SELECT id FROM memoires WHERE {ou.sql} "
+                f"ORDER BY {ordre(Tri(cle))} LIMIT 50",
+                ou.parametres,
+            )
+        )
+    assert "SCAN memoires" not in plan, plan
