@@ -27,6 +27,7 @@ from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.depots import UnitOfWork
+from chorus.ports.systeme import BlobStore
 from chorus.services.contexte import Ports
 
 MAINTENANT = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
@@ -41,13 +42,17 @@ IBAN = "FR7630006000011234567890189"
 BIC = "AGRIFRPP882"
 
 
-def construire_chorus(uow: UnitOfWork | None = None, debut: datetime = MAINTENANT) -> Chorus:
+def construire_chorus(
+    uow: UnitOfWork | None = None,
+    blobs: BlobStore | None = None,
+    debut: datetime = MAINTENANT,
+) -> Chorus:
     return assembler(
         Ports(
             uow=uow or UniteDeTravailEnMemoire(),
             clock=HorlogeFixe(debut),
             ids=IdsSequentiels(),
-            blobs=BlobsEnMemoire(),
+            blobs=blobs or BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
         )
     )
@@ -208,8 +213,8 @@ def _structure_prete(
     return s.obtenir(gestionnaire.id, structure.id)
 
 
-def construire_monde(uow: UnitOfWork | None = None) -> Monde:
-    chorus = construire_chorus(uow)
+def construire_monde(uow: UnitOfWork | None = None, blobs: BlobStore | None = None) -> Monde:
+    chorus = construire_chorus(uow, blobs)
     horloge = chorus.ports.clock
     assert isinstance(horloge, HorlogeFixe)
     u = chorus.utilisateurs

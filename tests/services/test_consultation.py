@@ -19,6 +19,10 @@ from chorus.ports.requetes import CleDeTri, FiltresMemoire, Pagination, ResumeMe
 from chorus.services.consultation import ListeFiscale
 from tests.monde import MAINTENANT, Monde, saisie_ligne
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
+
 Jeu = dict[str, Memoire]
 J14, J15, J16, J17 = (date(2024, 6, day) for day in (14, 15, 16, 17))
 

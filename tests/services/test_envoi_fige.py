@@ -13,6 +13,9 @@ from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement
 from tests.monde import IBAN, PDF, Monde, saisie_ligne
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
 
 def test_le_prestataire_et_le_compte_sont_figes_a_l_envoi(monde: Monde) -> None:
     envoye = monde.evenement(monde.envoye(), ActionTraitement.MISE_A_DISPOSITION)

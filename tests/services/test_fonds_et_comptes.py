@@ -8,6 +8,9 @@ from chorus.domain.errors import AccesRefuse, Conflit, ConflitDeVersion, Validat
 from chorus.domain.pieces import TypePiece
 from tests.monde import PDF, Monde
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
 
 def test_retirer_une_piece_du_fonds(monde: Monde) -> None:
     s = monde.chorus.structures

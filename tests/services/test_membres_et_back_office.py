@@ -11,6 +11,9 @@ from chorus.domain.traitement import ActionTraitement
 from chorus.ports.requetes import FiltresMemoire, Pagination, Tri
 from tests.monde import Monde
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
 
 def test_un_membre_detache_perd_ses_habilitations_et_son_acces(monde: Monde) -> None:
     s = monde.chorus.structures

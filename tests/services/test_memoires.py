@@ -28,6 +28,9 @@ from chorus.domain.statuts import Intervenant, StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from tests.monde import AUJOURDHUI, MAINTENANT, PDF, PNG, Monde, saisie_ligne
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
 
 def relire(monde: Monde, memoire: Memoire) -> Memoire:
     return monde.chorus.memoires.obtenir(monde.gestionnaire.id, memoire.id)

@@ -7,6 +7,9 @@ import pytest
 from chorus.domain.errors import AccesRefuse, ValidationError
 from tests.monde import Monde
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
 
 def test_un_service_desactive_ne_recoit_plus_de_memoire(monde: Monde) -> None:
     s = monde.chorus.structures

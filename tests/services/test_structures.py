@@ -30,6 +30,10 @@ from chorus.domain.pieces import TypePiece
 from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
 from tests.monde import BIC, IBAN, PDF, PNG, SIRET_CABINET, Monde, saisie_ligne
 
+# Each test runs on the in-memory store and on a real SQLite database.
+pytestmark = pytest.mark.tous_stockages
+
+
 SIRET_NOUVEAU = "73282932000074"
 IBAN_2 = "DE89370400440532013000"
 BIC_2 = "COBADEFFXXX"
