@@ -21,9 +21,12 @@ every step it checks that:
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TypeVar
 
 import attrs
@@ -38,6 +41,8 @@ from hypothesis.stateful import (
     rule,
 )
 
+from chorus.adapters.storage.blobs import BlobsSurDisque
+from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.domain.errors import (
     AccesRefuse,
     Conflit,
@@ -54,7 +59,7 @@ from chorus.domain.statuts import TRANSITIONS, Intervenant, StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import CriteresMemoire, FiltresMemoire, Tri
-from tests.monde import AUJOURDHUI, PDF, PNG, construire_monde
+from tests.monde import AUJOURDHUI, PDF, PNG, Monde, construire_monde
 
 S = StatutMemoire
 A = ActionTraitement
@@ -187,7 +192,7 @@ def test_la_table_des_transitions_est_celle_du_design() -> None:
 class CycleDeVie(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.monde = construire_monde()
+        self.monde = self.construire()
         self.chorus = self.monde.chorus
         # the model: expected status of every live mémoire; deleted ones
         self.statuts: dict[str, StatutMemoire] = {}
@@ -859,10 +864,34 @@ class CycleDeVie(RuleBasedStateMachine):
         assert len(set(brouillons)) == len(brouillons)
         assert all(n is not None and n.startswith("TMP2024") for n in brouillons)
 
+    def construire(self) -> Monde:
+        return construire_monde()
+
+
+class CycleDeVieSqlite(CycleDeVie):
+    """The same machine over a real SQLite database (and pièces on disk)."""
+
+    def construire(self) -> Monde:
+        self.dossier = Path(tempfile.mkdtemp(prefix="chorus-etats-"))
+        self.uow = UniteDeTravailSqlite(self.dossier / "chorus.db")
+        return construire_monde(self.uow, BlobsSurDisque(self.dossier / "pieces"))
+
+    def teardown(self) -> None:
+        self.uow.fermer()
+        shutil.rmtree(self.dossier, ignore_errors=True)
+
 
 TestCycleDeVie = CycleDeVie.TestCase
 TestCycleDeVie.settings = settings(
     max_examples=40,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+TestCycleDeVieSqlite = CycleDeVieSqlite.TestCase
+TestCycleDeVieSqlite.settings = settings(
+    max_examples=8,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
