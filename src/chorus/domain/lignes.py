@@ -11,6 +11,7 @@ The mémoire's totals are sums of line amounts, so they always add up to what th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -117,20 +118,20 @@ class LigneDePrestation:
             debours=valider_euros(debours, "debours"),
         )
 
-    @property
+    @functools.cached_property
     def montant_frais_divers(self) -> Decimal:
         return sum((f.montant_ht for f in self.frais_divers), ZERO)
 
-    @property
+    @functools.cached_property
     def montant_ht(self) -> Decimal:
         """The TVA base of the line: quantity × price plus the frais divers."""
         return arrondir(self.quantite * self.tarif_ht) + self.montant_frais_divers
 
-    @property
+    @functools.cached_property
     def montant_tva(self) -> Decimal:
         return self.taux_tva.appliquer(self.montant_ht)
 
-    @property
+    @functools.cached_property
     def montant_ttc(self) -> Decimal:
         return self.montant_ht + self.montant_tva + self.debours
 
