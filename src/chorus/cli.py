@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from chorus.adapters.storage.erreurs import StockageInutilisable
 from chorus.bootstrap import STOCKAGE_PAR_DEFAUT, ErreurDeConfiguration, construire
 from chorus.domain.errors import DomainError
 from chorus.domain.montants import en_francais
@@ -71,6 +72,9 @@ def demo(stockage: str) -> None:
         donnees = charger_demo(chorus.ports)
     except ErreurDeConfiguration as erreur:
         click.echo(f"Erreur de configuration : {erreur}", err=True)
+        sys.exit(2)
+    except StockageInutilisable as erreur:
+        click.echo(f"Stockage inutilisable : {erreur}", err=True)
         sys.exit(2)
     except DomainError as erreur:
         click.echo(f"Le jeu de démonstration n'a pas pu être chargé : {erreur}", err=True)

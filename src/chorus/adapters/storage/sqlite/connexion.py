@@ -72,6 +72,19 @@ def _verifier_schema(db: Database, chemin: Path) -> None:
         )
 
 
+def stockage_en_panne(chemin: Path, erreur: sqlite3.DatabaseError) -> StockageInutilisable:
+    """The French account of a database error that is not a refused constraint."""
+    if isinstance(erreur, sqlite3.OperationalError) and "locked" in str(erreur):
+        return StockageInutilisable(
+            f"La base « {chemin} » est restée occupée par une autre opération plus de "
+            f"{ATTENTE_VERROU_MS // 1000} secondes : réessayez dans un instant."
+        )
+    return StockageInutilisable(
+        f"La base « {chemin} » est endommagée ou illisible ({erreur}) : restaurez-la depuis "
+        "une sauvegarde, ou vérifiez le disque et les droits du fichier."
+    )
+
+
 def ouvrir(chemin: Path) -> Database:
     """A connection to the Chorus database at `chemin`, created and migrated if needed.
 
@@ -87,6 +100,9 @@ def ouvrir(chemin: Path) -> Database:
     try:
         _reglages(connexion)
         db = Database(connexion, execute_plugins=False)
+        # Checked before anything is written: a foreign database is left byte for byte as
+        # it was (switching it to WAL would already change its header).
+        _verifier_schema(db, chemin)
         if db.journal_mode != "wal":
             db.enable_wal()
         # One process migrates at a time: the others wait on the write lock, then find
@@ -102,10 +118,7 @@ def ouvrir(chemin: Path) -> Database:
             raise
     except sqlite3.DatabaseError as erreur:
         connexion.close()
-        raise StockageInutilisable(
-            f"La base « {chemin} » ne peut pas être ouverte ({erreur}) : vérifiez le fichier "
-            "et ses droits, ou restaurez-le depuis une sauvegarde."
-        ) from erreur
+        raise stockage_en_panne(chemin, erreur) from erreur
     except BaseException:
         connexion.close()
         raise

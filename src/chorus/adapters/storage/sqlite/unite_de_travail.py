@@ -9,6 +9,7 @@ lock (busy timeout) rather than failing.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +17,7 @@ from typing import Self
 
 from sqlite_utils import Database
 
-from chorus.adapters.storage.sqlite.connexion import ouvrir
+from chorus.adapters.storage.sqlite.connexion import ouvrir, stockage_en_panne
 from chorus.adapters.storage.sqlite.depots import (
     DepotMemoires,
     DepotStructures,
@@ -73,10 +74,15 @@ class UniteDeTravailSqlite:
             self._annuler()
         finally:
             self._fil.ouverte = False
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
+            raise stockage_en_panne(self.chemin, exc) from exc
 
     def commit(self) -> None:
         db = self._db()
-        db.execute("COMMIT")
+        try:
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError as erreur:
+            raise stockage_en_panne(self.chemin, erreur) from erreur
         # The same `with` block may go on reading or writing: it does so in a new
         # transaction, which the end of the block rolls back if it is not committed.
         db.execute("BEGIN IMMEDIATE")
@@ -89,7 +95,11 @@ class UniteDeTravailSqlite:
     def _annuler(self) -> None:
         db = self._fil.db
         if db is not None and db.conn.in_transaction:
-            db.execute("ROLLBACK")
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                # A damaged file can refuse even this; the error that led here says why.
+                self.fermer()
 
     def fermer(self) -> None:
         """Close this thread's connection (others close with their threads)."""

@@ -1,0 +1,1 @@
+"""Reliability of the storage adapters: crashes, concurrent writers, unreadable stores."""
