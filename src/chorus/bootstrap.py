@@ -10,6 +10,7 @@ import attrs
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.erreurs import StockageInutilisable
+from chorus.adapters.storage.files import UniteDeTravailFichiers
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.adapters.systeme.horloges import HorlogeSysteme
@@ -93,8 +94,6 @@ def ouvrir_stockage(stockage: str) -> Stockage:
             pieces = base.with_name(f"{base.stem}-pieces")
             return Stockage(UniteDeTravailSqlite(base), BlobsSurDisque(pieces))
         if schema == "files":
-            from chorus.adapters.storage.files import UniteDeTravailFichiers
-
             dossier = _chemin(stockage, schema)
             return Stockage(UniteDeTravailFichiers(dossier), BlobsSurDisque(dossier / "pieces"))
     except StockageInutilisable as erreur:

@@ -156,6 +156,21 @@ def test_une_structure_au_meme_identifiant_est_refusee(magasin: Magasin) -> None
         assert uow.structures.obtenir("s-1") == premiere
 
 
+def test_un_id_deja_pris_n_ecrase_jamais(magasin: Magasin) -> None:
+    s, u = structure_complete("s-1", identifiant=SIRET), utilisateur("u-1")
+    _ajouter(magasin.uow, s, u)
+    with magasin.rouvrir() as uow:
+        with pytest.raises(Conflit):
+            uow.structures.ajouter(structure("s-1", identifiant=SIRET_AUTRE))
+        with pytest.raises(Conflit):
+            uow.utilisateurs.ajouter(utilisateur("u-1", email="autre@exemple.fr"))
+        uow.commit()
+    with magasin.rouvrir() as uow:
+        assert uow.structures.obtenir("s-1") == s
+        assert uow.utilisateurs.obtenir("u-1") == u
+        assert uow.utilisateurs.par_email("autre@exemple.fr") is None
+
+
 def test_par_identifiant(magasin: Magasin) -> None:
     cabinet = structure_complete("s-1", identifiant=SIRET)
     autre = structure("s-2", identifiant=SIRET_AUTRE, type_identifiant=TypeIdentifiant.SIRET)

@@ -142,7 +142,7 @@ def test_la_base_refuse_de_changer_un_memoire_envoye(
     _ajouter(uow, _envoye())
     with _brut(base) as brut:
         avant = brut.execute("SELECT * FROM memoires").fetchall()
-        with pytest.raises(sqlite3.IntegrityError, match="chorus: .*sent memoire"):
+        with pytest.raises(sqlite3.IntegrityError, match=r"chorus: .*sent memoire"):
             brut.execute(instruction)
         assert brut.execute("SELECT * FROM memoires").fetchall() == avant
     with uow:

@@ -88,7 +88,10 @@ def _suivante(stockes: dict[str, _A], agregat: _A) -> _A:
 
 class DepotStructures(_Depot):
     def ajouter(self, structure: Structure) -> None:
-        if self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None:
+        if (
+            self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None
+            or structure.id in self._etat.structures
+        ):
             raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
         self._ecrit.structures[structure.id] = structure
 
@@ -129,7 +132,10 @@ class DepotStructures(_Depot):
 
 class DepotUtilisateurs(_Depot):
     def ajouter(self, utilisateur: Utilisateur) -> None:
-        if self.par_email(utilisateur.email) is not None:
+        if (
+            self.par_email(utilisateur.email) is not None
+            or utilisateur.id in self._etat.utilisateurs
+        ):
             raise Conflit("Un compte existe déjà avec cette adresse électronique.", champ="email")
         self._ecrit.utilisateurs[utilisateur.id] = utilisateur
 

@@ -1,0 +1,196 @@
+"""The repositories, queries and sequences of a files store, over the current transaction.
+
+Their semantics are those of the in-memory adapter, the reference, down to the messages;
+lookups by identifier, email, number and empreinte go through the cache's indexes rather
+than a scan, and searches scan the résumés with the ports' reference filter and order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import attrs
+
+from chorus.adapters.storage.files.instantane import (
+    INDEX_EMAIL,
+    INDEX_EMPREINTE,
+    INDEX_IDENTIFIANT,
+    INDEX_NUMERO,
+)
+from chorus.adapters.storage.files.transaction import Transaction, Vue
+from chorus.domain.acces import Perimetre
+from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.statuts import StatutMemoire
+from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.requetes import (
+    CriteresMemoire,
+    Page,
+    Pagination,
+    ResumeMemoire,
+    Tri,
+    trier,
+)
+
+_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+
+
+class _Depot:
+    def __init__(self, transaction: Callable[[], Transaction]) -> None:
+        self._transaction = transaction
+
+    @property
+    def _t(self) -> Transaction:
+        return self._transaction()
+
+
+def _suivante(vue: Vue[_A], agregat: _A) -> _A:
+    actuel = vue.obtenir(agregat.id)
+    if actuel is None:
+        raise NonTrouve("Introuvable : l'objet a été supprimé entre-temps.")
+    if actuel.version != agregat.version:
+        raise ConflitDeVersion(attendue=agregat.version, actuelle=actuel.version)
+    return attrs.evolve(agregat, version=agregat.version + 1)
+
+
+class DepotStructures(_Depot):
+    """Structures, stored under ``structures/``."""
+
+    def ajouter(self, structure: Structure) -> None:
+        if (
+            self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None
+            or self._t.structures.obtenir(structure.id) is not None
+        ):
+            raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
+        self._t.structures.poser(structure)
+
+    def obtenir(self, structure_id: str) -> Structure:
+        structure = self._t.structures.obtenir(structure_id)
+        if structure is None:
+            raise NonTrouve(
+                "Introuvable : cette structure n'existe pas ou ne vous est pas accessible."
+            )
+        return structure
+
+    def par_identifiant(
+        self, type_identifiant: TypeIdentifiant, identifiant: str
+    ) -> Structure | None:
+        return self._t.structures.chercher(INDEX_IDENTIFIANT, (type_identifiant, identifiant))
+
+    def enregistrer(self, structure: Structure) -> Structure:
+        vue = self._t.structures
+        suivante = _suivante(vue, structure)
+        vue.poser(suivante)
+        return suivante
+
+    def pour_utilisateur(self, utilisateur_id: str) -> Sequence[Structure]:
+        return sorted(
+            (s for s in self._t.structures.tous() if s.rattachement_de(utilisateur_id) is not None),
+            key=lambda s: (s.raison_sociale.casefold(), s.id),
+        )
+
+
+class DepotUtilisateurs(_Depot):
+    """Users, stored under ``utilisateurs/``."""
+
+    def ajouter(self, utilisateur: Utilisateur) -> None:
+        if (
+            self.par_email(utilisateur.email) is not None
+            or self._t.utilisateurs.obtenir(utilisateur.id) is not None
+        ):
+            raise Conflit("Un compte existe déjà avec cette adresse électronique.", champ="email")
+        self._t.utilisateurs.poser(utilisateur)
+
+    def obtenir(self, utilisateur_id: str) -> Utilisateur:
+        utilisateur = self._t.utilisateurs.obtenir(utilisateur_id)
+        if utilisateur is None:
+            raise NonTrouve("Introuvable : cet utilisateur n'existe pas.")
+        return utilisateur
+
+    def par_email(self, email: str) -> Utilisateur | None:
+        return self._t.utilisateurs.chercher(INDEX_EMAIL, email.lower())
+
+    def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
+        vue = self._t.utilisateurs
+        suivant = _suivante(vue, utilisateur)
+        vue.poser(suivant)
+        return suivant
+
+
+class DepotMemoires(_Depot):
+    """Mémoires, stored under ``memoires/``."""
+
+    def ajouter(self, memoire: Memoire) -> None:
+        t = self._t
+        if (
+            t.memoires.obtenir(memoire.id) is not None
+            or self.par_numero(memoire.numero) is not None
+        ):
+            raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
+        t.poser_memoire(memoire)
+
+    def obtenir(self, memoire_id: str) -> Memoire:
+        memoire = self._t.memoires.obtenir(memoire_id)
+        if memoire is None:
+            raise NonTrouve("Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.")
+        return memoire
+
+    def par_numero(self, numero: str) -> Memoire | None:
+        return self._t.memoires.chercher(INDEX_NUMERO, numero)
+
+    def par_empreinte(self, empreinte: str) -> Memoire | None:
+        return self._t.memoires.chercher(INDEX_EMPREINTE, empreinte)
+
+    def enregistrer(self, memoire: Memoire) -> Memoire:
+        t = self._t
+        suivant = _suivante(t.memoires, memoire)
+        if suivant.numero != self.obtenir(memoire.id).numero:
+            autre = self.par_numero(suivant.numero)
+            if autre is not None and autre.id != memoire.id:
+                raise Conflit(f"Le numéro {suivant.numero} est déjà attribué.", champ="numero")
+        t.poser_memoire(suivant)
+        return suivant
+
+    def supprimer(self, memoire_id: str) -> None:
+        # The store itself refuses to lose a sent mémoire, whatever the caller checked.
+        self.obtenir(memoire_id).verifier_suppression()
+        self._t.retirer_memoire(memoire_id)
+
+
+class RequetesMemoires(_Depot):
+    """Searches by scan of the résumés, in the ports' reference semantics."""
+
+    def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
+        return trier([r for r in self._t.resumes_visibles() if r.correspond(criteres)], tri)
+
+    def rechercher(
+        self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
+    ) -> Page[ResumeMemoire]:
+        resultats = self.tous(criteres, tri)
+        debut = pagination.decalage
+        return Page(
+            elements=tuple(resultats[debut : debut + pagination.par_page]),
+            total=len(resultats),
+            page=pagination.page,
+            par_page=pagination.par_page,
+        )
+
+    def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
+        comptes: dict[str, dict[StatutMemoire, int]] = {}
+        for resume in self._t.resumes_visibles():
+            if perimetre.couvre(resume.structure_id, resume.service_id):
+                par_statut = comptes.setdefault(resume.structure_id, {})
+                par_statut[resume.statut] = par_statut.get(resume.statut, 0) + 1
+        return comptes
+
+
+class SequencesFichiers(_Depot):
+    """Counters in ``sequences.json``, written with the rest of the transaction."""
+
+    def suivant(self, nom: str) -> int:
+        t = self._t
+        valeur = t.valeur_de_sequence(nom) + 1
+        t.sequences[nom] = valeur
+        return valeur

@@ -1,0 +1,107 @@
+"""The in-process cache of a files store: every committed aggregate, decoded, with the
+indexes its lookups need and the résumés its searches scan.
+
+It is only read or changed under the store's lock, by one unit of work at a time, and is
+valid while the generation it was read at is the one on disk (see `chargement`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Generic, Protocol, TypeVar
+
+from chorus.adapters.storage.files.generation import Generation
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure
+from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.requetes import ResumeMemoire
+
+
+class _AvecId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+A = TypeVar("A", bound=_AvecId)
+
+Cle = Callable[[A], Hashable | None]
+
+
+class Collection(Generic[A]):
+    """The aggregates of one kind by id, and for each index its key → ids (in the order
+    they were set, which is the order a scan would meet them)."""
+
+    def __init__(self, cles: Mapping[str, Cle[A]]) -> None:
+        self.par_id: dict[str, A] = {}
+        self.cles = dict(cles)
+        self._index: dict[str, dict[Hashable, dict[str, None]]] = {nom: {} for nom in cles}
+
+    def poser(self, agregat: A) -> None:
+        self.retirer(agregat.id)
+        self.par_id[agregat.id] = agregat
+        for nom, cle in self.cles.items():
+            valeur = cle(agregat)
+            if valeur is not None:
+                self._index[nom].setdefault(valeur, {})[agregat.id] = None
+
+    def retirer(self, identifiant: str) -> None:
+        ancien = self.par_id.pop(identifiant, None)
+        if ancien is None:
+            return
+        for nom, cle in self.cles.items():
+            valeur = cle(ancien)
+            ids = self._index[nom].get(valeur) if valeur is not None else None
+            if ids is not None:
+                ids.pop(identifiant, None)
+                if not ids:
+                    del self._index[nom][valeur]
+
+    def ids_pour(self, index: str, valeur: Hashable) -> Iterable[str]:
+        return tuple(self._index[index].get(valeur, ()))
+
+
+INDEX_IDENTIFIANT = "identifiant"
+INDEX_EMAIL = "email"
+INDEX_NUMERO = "numero"
+INDEX_EMPREINTE = "empreinte"
+
+
+def _cle_identifiant(structure: Structure) -> Hashable:
+    return (structure.type_identifiant, structure.identifiant)
+
+
+def _cle_email(utilisateur: Utilisateur) -> Hashable:
+    return utilisateur.email
+
+
+def _cle_numero(memoire: Memoire) -> Hashable:
+    return memoire.numero
+
+
+def _cle_empreinte(memoire: Memoire) -> Hashable | None:
+    return memoire.certificat.empreinte if memoire.certificat is not None else None
+
+
+class Instantane:
+    """The committed state of the store as this process last read or wrote it."""
+
+    def __init__(self, generation: Generation, octets_generation: bytes) -> None:
+        self.generation = generation
+        # The generation file as read: when the file on disk has the same bytes, nothing
+        # changed since.
+        self.octets_generation = octets_generation
+        self.structures: Collection[Structure] = Collection({INDEX_IDENTIFIANT: _cle_identifiant})
+        self.utilisateurs: Collection[Utilisateur] = Collection({INDEX_EMAIL: _cle_email})
+        self.memoires: Collection[Memoire] = Collection(
+            {INDEX_NUMERO: _cle_numero, INDEX_EMPREINTE: _cle_empreinte}
+        )
+        self.resumes: dict[str, ResumeMemoire] = {}
+        self.sequences: dict[str, int] = {}
+
+    def poser_memoire(self, memoire: Memoire, resume: ResumeMemoire | None = None) -> None:
+        self.memoires.poser(memoire)
+        self.resumes[memoire.id] = resume if resume is not None else ResumeMemoire.depuis(memoire)
+
+    def retirer_memoire(self, memoire_id: str) -> None:
+        self.memoires.retirer(memoire_id)
+        self.resumes.pop(memoire_id, None)

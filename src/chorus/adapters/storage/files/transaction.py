@@ -1,0 +1,147 @@
+"""What one unit of work sees and changes: its own writes laid over the committed cache.
+
+Nothing is copied when a transaction starts or writes, whatever the size of the store: a
+transaction only records the aggregates it sets or deletes, reads look there first, and
+the cache itself changes only once a commit is on disk. A rollback forgets the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from typing import Generic
+
+from chorus.adapters.codec import vers_donnees
+from chorus.adapters.storage.files.disposition import (
+    MEMOIRES,
+    SEQUENCES,
+    STRUCTURES,
+    UTILISATEURS,
+    encoder,
+)
+from chorus.adapters.storage.files.instantane import A, Collection, Instantane
+from chorus.adapters.storage.files.noms import nom_de_fichier
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure
+from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.requetes import ResumeMemoire
+
+
+class Vue(Generic[A]):
+    """One kind of aggregate as a transaction sees it."""
+
+    def __init__(self, base: Collection[A]) -> None:
+        self._base = base
+        # id → the aggregate as this transaction left it, None once deleted.
+        self.changes: dict[str, A | None] = {}
+
+    def obtenir(self, identifiant: str) -> A | None:
+        if identifiant in self.changes:
+            return self.changes[identifiant]
+        return self._base.par_id.get(identifiant)
+
+    def tous(self) -> Iterator[A]:
+        for identifiant, agregat in self._base.par_id.items():
+            if identifiant not in self.changes:
+                yield agregat
+        for change in self.changes.values():
+            if change is not None:
+                yield change
+
+    def chercher(self, index: str, valeur: Hashable) -> A | None:
+        """The aggregate whose key for `index` is `valeur`, if any."""
+        cle = self._base.cles[index]
+        for change in self.changes.values():
+            if change is not None and cle(change) == valeur:
+                return change
+        for identifiant in self._base.ids_pour(index, valeur):
+            if identifiant not in self.changes:
+                return self._base.par_id[identifiant]
+        return None
+
+    def poser(self, agregat: A) -> None:
+        self.changes[agregat.id] = agregat
+
+    def retirer(self, identifiant: str) -> None:
+        self.changes[identifiant] = None
+
+    def stocke(self, identifiant: str) -> bool:
+        """Whether `identifiant` has a document on disk."""
+        return identifiant in self._base.par_id
+
+
+class Transaction:
+    """The changes of one unit of work since it started or last committed."""
+
+    def __init__(self, base: Instantane) -> None:
+        self.base = base
+        self.structures: Vue[Structure] = Vue(base.structures)
+        self.utilisateurs: Vue[Utilisateur] = Vue(base.utilisateurs)
+        self.memoires: Vue[Memoire] = Vue(base.memoires)
+        # The résumés of the mémoires this transaction set.
+        self.resumes: dict[str, ResumeMemoire] = {}
+        self.sequences: dict[str, int] = {}
+
+    def poser_memoire(self, memoire: Memoire) -> None:
+        self.memoires.poser(memoire)
+        self.resumes[memoire.id] = ResumeMemoire.depuis(memoire)
+
+    def retirer_memoire(self, memoire_id: str) -> None:
+        self.memoires.retirer(memoire_id)
+        self.resumes.pop(memoire_id, None)
+
+    def resumes_visibles(self) -> Iterator[ResumeMemoire]:
+        for identifiant, resume in self.base.resumes.items():
+            if identifiant not in self.memoires.changes:
+                yield resume
+        yield from self.resumes.values()
+
+    def valeur_de_sequence(self, nom: str) -> int:
+        return self.sequences.get(nom, self.base.sequences.get(nom, 0))
+
+    def a_change(self) -> bool:
+        return bool(
+            self.structures.changes
+            or self.utilisateurs.changes
+            or self.memoires.changes
+            or self.sequences
+        )
+
+    def documents(self) -> tuple[dict[str, bytes], list[str]]:
+        """What committing writes (path relative to the store → content) and deletes."""
+        ecritures: dict[str, bytes] = {}
+        suppressions: list[str] = []
+        vues: tuple[tuple[str, Vue[Structure] | Vue[Utilisateur] | Vue[Memoire]], ...] = (
+            (STRUCTURES, self.structures),
+            (UTILISATEURS, self.utilisateurs),
+            (MEMOIRES, self.memoires),
+        )
+        for dossier, vue in vues:
+            for identifiant, agregat in vue.changes.items():
+                chemin = f"{dossier}/{nom_de_fichier(identifiant)}"
+                if agregat is not None:
+                    ecritures[chemin] = encoder(vers_donnees(agregat))
+                elif vue.stocke(identifiant):
+                    suppressions.append(chemin)
+        if self.sequences:
+            ecritures[SEQUENCES] = encoder(self.base.sequences | self.sequences)
+        return ecritures, suppressions
+
+    def integrer(self) -> None:
+        """Make this transaction's changes part of the cache, once they are on disk."""
+        base = self.base
+        for structure_id, structure in self.structures.changes.items():
+            if structure is None:
+                base.structures.retirer(structure_id)
+            else:
+                base.structures.poser(structure)
+        for utilisateur_id, utilisateur in self.utilisateurs.changes.items():
+            if utilisateur is None:
+                base.utilisateurs.retirer(utilisateur_id)
+            else:
+                base.utilisateurs.poser(utilisateur)
+        for memoire_id, memoire in self.memoires.changes.items():
+            if memoire is None:
+                base.retirer_memoire(memoire_id)
+            else:
+                base.poser_memoire(memoire, self.resumes[memoire_id])
+        base.sequences.update(self.sequences)
