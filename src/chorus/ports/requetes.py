@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -250,9 +250,11 @@ class ResumeMemoire:
 
 _CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
     CleDeTri.NUMERO: lambda r: r.numero,
-    CleDeTri.DATE_CREATION: lambda r: r.date_creation,
-    CleDeTri.DATE_DEPOT: lambda r: r.date_depot,
-    CleDeTri.DATE_STATUT: lambda r: r.date_statut,
+    # Instants compare in UTC: an instant of a repeated hour in a ZoneInfo zone is neither
+    # equal to nor before its UTC twin (PEP 495), which would leave ties unbroken.
+    CleDeTri.DATE_CREATION: lambda r: r.date_creation.astimezone(UTC),
+    CleDeTri.DATE_DEPOT: lambda r: None if r.date_depot is None else r.date_depot.astimezone(UTC),
+    CleDeTri.DATE_STATUT: lambda r: r.date_statut.astimezone(UTC),
     CleDeTri.MONTANT_TTC: lambda r: r.montant_ttc,
     CleDeTri.NET_A_PAYER: lambda r: r.net_a_payer,
     CleDeTri.JURIDICTION: lambda r: r.juridiction_code,
