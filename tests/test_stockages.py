@@ -83,6 +83,7 @@ def test_par_defaut_la_demo_va_dans_var_chorus_db(ici: Path) -> None:
     resultat = CliRunner().invoke(main, ["demo"], env={"CHORUS_STORAGE": None})
     assert resultat.exit_code == 0, resultat.output
     assert (ici / "var" / "chorus.db").is_file()
+    assert resultat.output.startswith("Stockage : sqlite:///var/chorus.db\n")
 
 
 def test_un_fichier_etranger_est_refuse_sans_trace_ni_changement(ici: Path) -> None:

@@ -79,6 +79,7 @@ def demo(stockage: str) -> None:
     except DomainError as erreur:
         click.echo(f"Le jeu de démonstration n'a pas pu être chargé : {erreur}", err=True)
         sys.exit(1)
+    click.echo(f"Stockage : {stockage}")
     click.echo(afficher_demo(donnees))
 
 
