@@ -33,6 +33,7 @@ from chorus.domain.organisation import (
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.domain.traitement import INTERVENANT_PAR_ACTION, ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
+from chorus.ports.depots import UnitOfWork
 
 # An instant with microseconds, so that a store truncating them is caught.
 T0 = datetime(2024, 6, 14, 10, 0, 0, 123456, tzinfo=UTC)
@@ -472,3 +473,16 @@ def ecarts(lu: object, attendu: object) -> list[str]:
         for chemin in sorted(a.keys() | b.keys())
         if a.get(chemin, "<absent>") != b.get(chemin, "<absent>")
     ]
+
+
+def ajouter(uow: UnitOfWork, *agregats: Structure | Utilisateur | Memoire) -> None:
+    """Store new aggregates in one unit of work, committed."""
+    with uow:
+        for agregat in agregats:
+            if isinstance(agregat, Structure):
+                uow.structures.ajouter(agregat)
+            elif isinstance(agregat, Utilisateur):
+                uow.utilisateurs.ajouter(agregat)
+            else:
+                uow.memoires.ajouter(agregat)
+        uow.commit()

@@ -31,19 +31,10 @@ from tests.contract.agregats import (
     utilisateur,
     utilisateur_complet,
 )
+from tests.contract.agregats import (
+    ajouter as _ajouter,
+)
 from tests.contract.conftest import Magasin
-
-
-def _ajouter(uow: UnitOfWork, *agregats: Structure | Utilisateur | Memoire) -> None:
-    with uow:
-        for agregat in agregats:
-            if isinstance(agregat, Structure):
-                uow.structures.ajouter(agregat)
-            elif isinstance(agregat, Utilisateur):
-                uow.utilisateurs.ajouter(agregat)
-            else:
-                uow.memoires.ajouter(agregat)
-        uow.commit()
 
 
 def _brouillon(id: str = "m-1", numero: str = "TMP2024000000001") -> Memoire:

@@ -22,8 +22,9 @@ from chorus.adapters.storage.files import UniteDeTravailFichiers
 from chorus.adapters.storage.files.noms import identifiant_du_nom, nom_de_fichier
 from chorus.domain.errors import ConflitDeVersion, NonTrouve
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Structure
-from chorus.domain.utilisateur import Utilisateur
+from tests.contract.agregats import (
+    ajouter as _ajouter,
+)
 from tests.contract.agregats import (
     brouillon,
     entete,
@@ -38,18 +39,6 @@ RACINE_DU_PROJET = Path(__file__).resolve().parents[3]
 
 class _Plantage(Exception):
     """Stands for the process dying at that instant."""
-
-
-def _ajouter(uow: UniteDeTravailFichiers, *agregats: Structure | Utilisateur | Memoire) -> None:
-    with uow:
-        for agregat in agregats:
-            if isinstance(agregat, Structure):
-                uow.structures.ajouter(agregat)
-            elif isinstance(agregat, Utilisateur):
-                uow.utilisateurs.ajouter(agregat)
-            else:
-                uow.memoires.ajouter(agregat)
-        uow.commit()
 
 
 def _brouillon(id: str = "m-1", numero: str = "TMP2024000000001") -> Memoire:

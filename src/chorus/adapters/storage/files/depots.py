@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-import attrs
-
 from chorus.adapters.storage.files.instantane import (
     INDEX_EMAIL,
     INDEX_EMPREINTE,
@@ -19,8 +17,9 @@ from chorus.adapters.storage.files.instantane import (
     INDEX_NUMERO,
 )
 from chorus.adapters.storage.files.transaction import Transaction, Vue
+from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.acces import Perimetre
-from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
+from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
@@ -48,11 +47,7 @@ class _Depot:
 
 def _suivante(vue: Vue[_A], agregat: _A) -> _A:
     actuel = vue.obtenir(agregat.id)
-    if actuel is None:
-        raise NonTrouve("Introuvable : l'objet a été supprimé entre-temps.")
-    if actuel.version != agregat.version:
-        raise ConflitDeVersion(attendue=agregat.version, actuelle=actuel.version)
-    return attrs.evolve(agregat, version=agregat.version + 1)
+    return version_suivante(None if actuel is None else actuel.version, agregat)
 
 
 class DepotStructures(_Depot):

@@ -16,8 +16,9 @@ from typing import Self, TypeVar
 
 import attrs
 
+from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.acces import Perimetre
-from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve
+from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
@@ -79,11 +80,7 @@ _A = TypeVar("_A", Structure, Utilisateur, Memoire)
 
 def _suivante(stockes: dict[str, _A], agregat: _A) -> _A:
     actuel = stockes.get(agregat.id)
-    if actuel is None:
-        raise NonTrouve("Introuvable : l'objet a été supprimé entre-temps.")
-    if actuel.version != agregat.version:
-        raise ConflitDeVersion(attendue=agregat.version, actuelle=actuel.version)
-    return attrs.evolve(agregat, version=agregat.version + 1)
+    return version_suivante(None if actuel is None else actuel.version, agregat)
 
 
 class DepotStructures(_Depot):

@@ -10,12 +10,12 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-import attrs
 from sqlite_utils import Database
 
 from chorus.adapters.storage.sqlite import lignes_sql as sql
 from chorus.adapters.storage.sqlite.recherche import condition, ordre
 from chorus.adapters.storage.sqlite.schema import PREFIXE_DES_REFUS
+from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.acces import Perimetre
 from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve, TransitionInvalide
 from chorus.domain.memoire import Memoire
@@ -24,7 +24,7 @@ from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import CriteresMemoire, Page, Pagination, ResumeMemoire, Tri
 
-_DISPARU = "Introuvable : l'objet a été supprimé entre-temps."
+_A = TypeVar("_A", Structure, Utilisateur, Memoire)
 
 
 class _Depot:
@@ -54,12 +54,9 @@ class _Depot:
         if curseur.rowcount != 1:  # pragma: no cover - the write lock makes this impossible
             raise ConflitDeVersion(attendue=version_lue, actuelle=version_lue + 1)
 
-    def _verifier_version(self, table: str, id_: str, version: int) -> None:
-        ligne = self._une(f"SELECT version FROM {table} WHERE id = ?", (id_,))
-        if ligne is None:
-            raise NonTrouve(_DISPARU)
-        if ligne["version"] != version:
-            raise ConflitDeVersion(attendue=version, actuelle=ligne["version"])
+    def _suivante(self, table: str, agregat: _A) -> _A:
+        ligne = self._une(f"SELECT version FROM {table} WHERE id = ?", (agregat.id,))
+        return version_suivante(None if ligne is None else ligne["version"], agregat)
 
 
 class DepotStructures(_Depot):
@@ -96,8 +93,7 @@ class DepotStructures(_Depot):
         return None if ligne is None else sql.structure_de(ligne)
 
     def enregistrer(self, structure: Structure) -> Structure:
-        self._verifier_version("structures", structure.id, structure.version)
-        suivante = _version_suivante(structure)
+        suivante = self._suivante("structures", structure)
         try:
             self._remplacer("structures", sql.ligne_structure(suivante), structure.version)
         except sqlite3.IntegrityError:
@@ -139,8 +135,7 @@ class DepotUtilisateurs(_Depot):
         return None if ligne is None else sql.utilisateur_de(ligne)
 
     def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
-        self._verifier_version("utilisateurs", utilisateur.id, utilisateur.version)
-        suivant = _version_suivante(utilisateur)
+        suivant = self._suivante("utilisateurs", utilisateur)
         try:
             self._remplacer("utilisateurs", sql.ligne_utilisateur(suivant), utilisateur.version)
         except sqlite3.IntegrityError:
@@ -204,11 +199,8 @@ class DepotMemoires(_Depot):
 
     def enregistrer(self, memoire: Memoire) -> Memoire:
         stockee = self._une("SELECT version, statut FROM memoires WHERE id = ?", (memoire.id,))
-        if stockee is None:
-            raise NonTrouve(_DISPARU)
-        if stockee["version"] != memoire.version:
-            raise ConflitDeVersion(attendue=memoire.version, actuelle=stockee["version"])
-        suivant = _version_suivante(memoire)
+        suivant = version_suivante(None if stockee is None else stockee["version"], memoire)
+        assert stockee is not None
         try:
             if stockee["statut"] == StatutMemoire.BROUILLON.value:
                 # A draft's lines are few and may all have changed: write them again
@@ -307,10 +299,3 @@ class SequencesSqlite(_Depot):
         assert ligne is not None
         valeur: int = ligne["valeur"]
         return valeur
-
-
-_A = TypeVar("_A", Structure, Utilisateur, Memoire)
-
-
-def _version_suivante(agregat: _A) -> _A:
-    return attrs.evolve(agregat, version=agregat.version + 1)
