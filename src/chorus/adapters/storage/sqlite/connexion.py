@@ -35,6 +35,28 @@ def _reglages(connexion: sqlite3.Connection) -> None:
         connexion.execute(pragma)
 
 
+# Rows sampled per index by ANALYZE: enough for the planner, fast on a million rows.
+LIMITE_D_ANALYSE = 1000
+
+
+def _statistiques_perimees(db: Database) -> bool:
+    """Whether the planner's statistics are missing or off by more than a factor of two.
+
+    Without them SQLite takes any equality for selective and may walk a whole court's
+    mémoires to find one number; they are refreshed at start when the store has grown.
+    """
+    nombre: int = db.execute("SELECT coalesce(max(rowid), 0) FROM memoires").fetchone()[0]
+    if nombre < 1000:
+        return False
+    if "sqlite_stat1" not in db.table_names():
+        return True
+    ligne = db.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'memoires' LIMIT 1").fetchone()
+    if ligne is None:
+        return True
+    connu = int(str(ligne[0]).split()[0])
+    return not connu / 2 <= nombre <= connu * 2
+
+
 def _verifier_fichier(chemin: Path) -> None:
     """Refuse, before SQLite touches it, a file that is not a database at all."""
     if chemin.is_dir():
@@ -111,6 +133,9 @@ def ouvrir(chemin: Path) -> Database:
         try:
             _verifier_schema(db, chemin)
             MIGRATIONS.apply(db)
+            if _statistiques_perimees(db):
+                db.execute(f"PRAGMA analysis_limit = {LIMITE_D_ANALYSE}")
+                db.execute("ANALYZE")
             db.execute("COMMIT")
         except BaseException:
             if connexion.in_transaction:

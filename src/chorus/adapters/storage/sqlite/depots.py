@@ -12,8 +12,14 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from chorus.adapters.storage.sqlite import lignes_sql as sql
-from chorus.adapters.storage.sqlite.recherche import condition, ordre
+from chorus.adapters.storage.sqlite import lignes_sql
+from chorus.adapters.storage.sqlite.recherche import (
+    Compteurs,
+    Condition,
+    condition,
+    ordre,
+    vaut_un_parcours,
+)
 from chorus.adapters.storage.sqlite.schema import PREFIXE_DES_REFUS
 from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.acces import Perimetre
@@ -65,7 +71,7 @@ class DepotStructures(_Depot):
             raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
         if self._une("SELECT 1 FROM structures WHERE id = ?", (structure.id,)) is not None:
             raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
-        self._inserer("structures", sql.ligne_structure(structure))
+        self._inserer("structures", lignes_sql.ligne_structure(structure))
         self._rattacher(structure)
 
     def _rattacher(self, structure: Structure) -> None:
@@ -81,7 +87,7 @@ class DepotStructures(_Depot):
             raise NonTrouve(
                 "Introuvable : cette structure n'existe pas ou ne vous est pas accessible."
             )
-        return sql.structure_de(ligne)
+        return lignes_sql.structure_de(ligne)
 
     def par_identifiant(
         self, type_identifiant: TypeIdentifiant, identifiant: str
@@ -90,12 +96,12 @@ class DepotStructures(_Depot):
             "SELECT * FROM structures WHERE type_identifiant = ? AND identifiant = ?",
             (type_identifiant.value, identifiant),
         )
-        return None if ligne is None else sql.structure_de(ligne)
+        return None if ligne is None else lignes_sql.structure_de(ligne)
 
     def enregistrer(self, structure: Structure) -> Structure:
         suivante = self._suivante("structures", structure)
         try:
-            self._remplacer("structures", sql.ligne_structure(suivante), structure.version)
+            self._remplacer("structures", lignes_sql.ligne_structure(suivante), structure.version)
         except sqlite3.IntegrityError:
             raise Conflit(
                 "Une structure existe déjà avec cet identifiant.", champ="identifiant"
@@ -110,7 +116,7 @@ class DepotStructures(_Depot):
             (utilisateur_id,),
         ).fetchall()
         return sorted(
-            (sql.structure_de(ligne) for ligne in lignes),
+            (lignes_sql.structure_de(ligne) for ligne in lignes),
             key=lambda s: (s.raison_sociale.casefold(), s.id),
         )
 
@@ -122,22 +128,24 @@ class DepotUtilisateurs(_Depot):
             or self._une("SELECT 1 FROM utilisateurs WHERE id = ?", (utilisateur.id,)) is not None
         ):
             raise Conflit("Un compte existe déjà avec cette adresse électronique.", champ="email")
-        self._inserer("utilisateurs", sql.ligne_utilisateur(utilisateur))
+        self._inserer("utilisateurs", lignes_sql.ligne_utilisateur(utilisateur))
 
     def obtenir(self, utilisateur_id: str) -> Utilisateur:
         ligne = self._une("SELECT * FROM utilisateurs WHERE id = ?", (utilisateur_id,))
         if ligne is None:
             raise NonTrouve("Introuvable : cet utilisateur n'existe pas.")
-        return sql.utilisateur_de(ligne)
+        return lignes_sql.utilisateur_de(ligne)
 
     def par_email(self, email: str) -> Utilisateur | None:
         ligne = self._une("SELECT * FROM utilisateurs WHERE email = ?", (email.lower(),))
-        return None if ligne is None else sql.utilisateur_de(ligne)
+        return None if ligne is None else lignes_sql.utilisateur_de(ligne)
 
     def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
         suivant = self._suivante("utilisateurs", utilisateur)
         try:
-            self._remplacer("utilisateurs", sql.ligne_utilisateur(suivant), utilisateur.version)
+            self._remplacer(
+                "utilisateurs", lignes_sql.ligne_utilisateur(suivant), utilisateur.version
+            )
         except sqlite3.IntegrityError:
             raise Conflit(
                 "Un compte existe déjà avec cette adresse électronique.", champ="email"
@@ -153,11 +161,11 @@ _REFUS_APRES_ENVOI = (
 
 class DepotMemoires(_Depot):
     def _ecrire_lignes(self, memoire: Memoire) -> None:
-        colonnes = sql.colonnes_des_lignes()
+        colonnes = lignes_sql.colonnes_des_lignes()
         self._db.conn.executemany(
             f"INSERT INTO lignes_prestation ({', '.join(colonnes)}) "
             f"VALUES ({', '.join(':' + c for c in colonnes)})",
-            sql.lignes_de_prestation(memoire),
+            lignes_sql.lignes_de_prestation(memoire),
         )
 
     def ajouter(self, memoire: Memoire) -> None:
@@ -171,7 +179,7 @@ class DepotMemoires(_Depot):
         try:
             # Lines first: their key to the mémoire is checked at commit (see the schema).
             self._ecrire_lignes(memoire)
-            self._inserer("memoires", sql.ligne_memoire(memoire))
+            self._inserer("memoires", lignes_sql.ligne_memoire(memoire))
         except sqlite3.IntegrityError as erreur:
             raise _traduire(erreur, memoire) from None
 
@@ -189,7 +197,7 @@ class DepotMemoires(_Depot):
             "SELECT * FROM lignes_prestation WHERE memoire_id = ? ORDER BY numero_ligne",
             (ligne["id"],),
         ).fetchall()
-        return sql.memoire_de(ligne, lignes)
+        return lignes_sql.memoire_de(ligne, lignes)
 
     def par_numero(self, numero: str) -> Memoire | None:
         return self._charger("numero = ?", numero)
@@ -209,7 +217,7 @@ class DepotMemoires(_Depot):
                     "DELETE FROM lignes_prestation WHERE memoire_id = ?", (memoire.id,)
                 )
                 self._ecrire_lignes(suivant)
-            self._remplacer("memoires", sql.ligne_memoire(suivant), memoire.version)
+            self._remplacer("memoires", lignes_sql.ligne_memoire(suivant), memoire.version)
         except sqlite3.IntegrityError as erreur:
             raise _traduire(erreur, suivant) from None
         return suivant
@@ -248,18 +256,54 @@ class RequetesMemoires(_Depot):
         ou = condition(criteres)
         if ou.impossible:
             return Page((), 0, pagination.page, pagination.par_page)
-        total = self._db.execute(
+        total = self._compter(ou)
+        elements: tuple[ResumeMemoire, ...] = ()
+        jusqu_a = pagination.decalage + pagination.par_page
+        if pagination.decalage < total:
+            sql, parametres = ou.sql, ou.parametres
+            if not ou.selective and vaut_un_parcours(tri, total, self._taille(), jusqu_a):
+                sql, parametres = ou.sql_parcours, ou.parametres_parcours
+            lignes = self._db.execute(
+                f"SELECT {self._COLONNES} FROM memoires WHERE {sql} "
+                f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
+                (*parametres, pagination.par_page, pagination.decalage),
+            )
+            elements = tuple(lignes_sql.resume_de(ligne) for ligne in lignes)
+        return Page(elements, total, pagination.page, pagination.par_page)
+
+    def _taille(self) -> int:
+        """About how many mémoires there are (rowids only grow; drafts deleted are few)."""
+        taille: int | None = self._db.execute("SELECT max(rowid) FROM memoires").fetchone()[0]
+        return taille or 0
+
+    def _compter(self, ou: Condition) -> int:
+        if ou.compteurs is not None:
+            return self._compter_par_compteurs(ou.compteurs)
+        total: int = self._db.execute(
             f"SELECT count(*) FROM memoires WHERE {ou.sql}", ou.parametres
         ).fetchone()[0]
-        elements: tuple[ResumeMemoire, ...] = ()
-        if pagination.decalage < total:
-            lignes = self._db.execute(
-                f"SELECT {self._COLONNES} FROM memoires WHERE {ou.sql} "
-                f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
-                (*ou.parametres, pagination.par_page, pagination.decalage),
-            )
-            elements = tuple(sql.resume_de(ligne) for ligne in lignes)
-        return Page(elements, total, pagination.page, pagination.par_page)
+        return total
+
+    def _compter_par_compteurs(self, c: Compteurs) -> int:
+        structures = sorted(c.perimetre.toutes_structures)
+        if c.structure_id is not None:
+            structures = [s for s in structures if s == c.structure_id]
+        if not structures:
+            return 0
+        total = 0
+        for ligne in self._db.execute(
+            "SELECT structure_id, service_id, statut, nombre FROM comptes_par_statut "
+            f"WHERE nombre > 0 AND structure_id IN ({', '.join('?' * len(structures))})",
+            structures,
+        ):
+            service_id = ligne["service_id"] or None
+            if (
+                c.perimetre.couvre(ligne["structure_id"], service_id)
+                and (c.service_id is None or service_id == c.service_id)
+                and (c.statuts is None or ligne["statut"] in c.statuts)
+            ):
+                total += ligne["nombre"]
+        return total
 
     def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
         ou = condition(criteres)
@@ -269,7 +313,7 @@ class RequetesMemoires(_Depot):
             f"SELECT {self._COLONNES} FROM memoires WHERE {ou.sql} ORDER BY {ordre(tri)}",
             ou.parametres,
         )
-        return [sql.resume_de(ligne) for ligne in lignes]
+        return [lignes_sql.resume_de(ligne) for ligne in lignes]
 
     def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
         structures = sorted(perimetre.toutes_structures)

@@ -1,14 +1,29 @@
 """Search criteria and sort orders as SQL, with the semantics of `ResumeMemoire.correspond`
-and `trier` (the reference the contract suite holds every adapter to)."""
+and `trier` (the reference the contract suite holds every adapter to), and the choice of a
+plan that stays fast on a million mémoires.
+
+Three kinds of search, measured on the benchmark:
+- a criterion that matches few rows by nature (a number, an engagement, a case number, a
+  service) drives the search; every other term is only checked on those rows;
+- otherwise the matches are counted from an index and, when there are too many of them to
+  sort, the page is read by walking an index in the requested order and keeping the rows
+  that match (a few thousand index entries instead of sorting tens of thousands of rows);
+- a count that only depends on structure, service and status is read from the counters.
+
+A term written ``+colonne`` cannot use an index (SQLite's documented idiom): that is how a
+plan is chosen without naming indexes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import attrs
 
 from chorus.adapters.storage.sqlite.lignes_sql import instant_en_entier
+from chorus.domain.acces import Perimetre
 from chorus.domain.calendrier import FUSEAU_PORTAIL
 from chorus.domain.statuts import StatutMemoire
 from chorus.ports.requetes import CleDeTri, CriteresMemoire, Tri
@@ -29,9 +44,7 @@ _SANS_VALEUR_POSSIBLE = frozenset({"date_depot"})
 
 _EGALITES = (
     "structure_id",
-    "service_id",
     "juridiction_code",
-    "numero_engagement_juridique",
     "categorie_prestataire",
     "texte_reference",
 )
@@ -39,11 +52,36 @@ _EGALITES = (
 
 @attrs.frozen
 class Condition:
-    """A WHERE clause and its parameters; `impossible` when nothing can match."""
+    """A WHERE clause and its parameters, in the three forms the plans need.
+
+    `sql` lets SQLite pick its indexes; `sql_parcours` keeps only the structure usable (to
+    walk an index in the sort order); `selective` says a criterion matching few rows is in
+    `sql`, which then drives the search. `compteurs` is set when the count can be read
+    from the per-status counters: (structures, (structure, service) pairs or None for the
+    whole structures, statuses or None for all, drafts included).
+    """
 
     sql: str
     parametres: tuple[Any, ...]
+    sql_parcours: str
+    parametres_parcours: tuple[Any, ...]
+    selective: bool = False
     impossible: bool = False
+    compteurs: Compteurs | None = None
+
+
+@attrs.frozen
+class Compteurs:
+    """A count to read from the per-status counters: within `perimetre`, optionally one
+    structure and one service, the given statuses (None: all)."""
+
+    perimetre: Perimetre
+    structure_id: str | None
+    service_id: str | None
+    statuts: frozenset[str] | None
+
+
+_IMPOSSIBLE = Condition("0", (), "0", (), impossible=True)
 
 
 def _place(n: int) -> str:
@@ -66,68 +104,155 @@ def _lendemain(jour: date) -> int | None:
         return None
 
 
+class _Clauses:
+    """Terms of a WHERE clause; ``{p}`` before a column becomes "" (it may use an index) or
+    "+" (it may not)."""
+
+    def __init__(self) -> None:
+        self.termes: list[tuple[str, tuple[Any, ...], str]] = []
+
+    def ajouter(self, gabarit: str, parametres: tuple[Any, ...], genre: str) -> None:
+        """`genre`: "selectif" (matches few rows by nature), "structure" or "autre"."""
+        self.termes.append((gabarit, parametres, genre))
+
+    def ecrire(self, garder: Callable[[str], bool]) -> tuple[str, tuple[Any, ...]]:
+        morceaux: list[str] = []
+        parametres: list[Any] = []
+        for gabarit, valeurs, genre in self.termes:
+            morceaux.append(gabarit.replace("{p}", "" if garder(genre) else "+"))
+            parametres.extend(valeurs)
+        return " AND ".join(morceaux) or "1", tuple(parametres)
+
+
 def condition(criteres: CriteresMemoire) -> Condition:
-    clauses: list[str] = []
-    parametres: list[Any] = []
+    c = _Clauses()
+    f = criteres.filtres
+    une_structure: str | None = f.structure_id
 
     perimetre = criteres.perimetre
     if perimetre is not None:
         if perimetre.vide:
-            return Condition("0", (), impossible=True)
+            return _IMPOSSIBLE
+        structures = sorted(perimetre.structures)
+        services = sorted(perimetre.services)
         couvertures: list[str] = []
-        if perimetre.structures:
-            structures = sorted(perimetre.structures)
-            couvertures.append(f"structure_id IN ({_place(len(structures))})")
-            parametres.extend(structures)
-        if perimetre.services:
-            services = sorted(perimetre.services)
-            couvertures.append(
-                f"(structure_id, service_id) IN (VALUES {', '.join(['(?, ?)'] * len(services))})"
-            )
+        valeurs: list[Any] = []
+        if structures:
+            couvertures.append(f"{{p}}structure_id IN ({_place(len(structures))})")
+            valeurs.extend(structures)
+        if services:
+            paires = ", ".join(["(?, ?)"] * len(services))
+            couvertures.append(f"({{p}}structure_id, {{p}}service_id) IN (VALUES {paires})")
             for structure_id, service_id in services:
-                parametres.extend((structure_id, service_id))
-        clauses.append(f"({' OR '.join(couvertures)})")
+                valeurs.extend((structure_id, service_id))
+        c.ajouter(
+            f"({' OR '.join(couvertures)})",
+            tuple(valeurs),
+            "structure" if len(structures) == 1 and not services else "autre",
+        )
+        if len(structures) == 1 and not services:
+            une_structure = une_structure or structures[0]
     if criteres.juridictions is not None:
         if not criteres.juridictions:
-            return Condition("0", (), impossible=True)
+            return _IMPOSSIBLE
         juridictions = sorted(criteres.juridictions)
-        clauses.append(f"juridiction_code IN ({_place(len(juridictions))})")
-        parametres.extend(juridictions)
+        c.ajouter(
+            f"{{p}}juridiction_code IN ({_place(len(juridictions))})",
+            tuple(juridictions),
+            "autre",
+        )
     if not criteres.inclure_brouillons:
-        clauses.append("statut <> ?")
-        parametres.append(StatutMemoire.BROUILLON.value)
+        c.ajouter("{p}statut <> ?", (StatutMemoire.BROUILLON.value,), "autre")
 
-    f = criteres.filtres
     if f.numero is not None:
         numero = f.numero.strip().upper()
-        clauses.append("(numero = ? OR numero_brouillon = ?)")
-        parametres.extend((numero, numero))
+        c.ajouter(
+            "{p}id IN (SELECT id FROM memoires WHERE numero = ? "
+            "UNION ALL SELECT id FROM memoires WHERE numero_brouillon = ?)",
+            (numero, numero),
+            "selectif",
+        )
+    if f.numero_engagement_juridique is not None:
+        c.ajouter(
+            "{p}numero_engagement_juridique = ?",
+            (f.numero_engagement_juridique,),
+            "selectif",
+        )
+    if f.numero_affaire is not None:
+        c.ajouter(
+            "{p}id IN (SELECT memoire_id FROM lignes_prestation WHERE numero_affaire = ?)",
+            (f.numero_affaire,),
+            "selectif",
+        )
+    if f.service_id is not None:
+        c.ajouter("{p}service_id = ?", (f.service_id,), "selectif")
     for colonne in _EGALITES:
         valeur = getattr(f, colonne)
         if valeur is not None:
-            clauses.append(f"{colonne} = ?")
-            parametres.append(valeur)
-    if f.numero_affaire is not None:
-        clauses.append("id IN (SELECT memoire_id FROM lignes_prestation WHERE numero_affaire = ?)")
-        parametres.append(f.numero_affaire)
+            genre = "structure" if colonne == "structure_id" else "autre"
+            c.ajouter(f"{{p}}{colonne} = ?", (valeur,), genre)
     if f.statuts:
         statuts = sorted(s.value for s in f.statuts)
-        clauses.append(f"statut IN ({_place(len(statuts))})")
-        parametres.extend(statuts)
+        c.ajouter(f"{{p}}statut IN ({_place(len(statuts))})", tuple(statuts), "autre")
     for colonne, du, au in (
         ("date_depot", f.date_depot_du, f.date_depot_au),
         ("date_statut", f.date_statut_du, f.date_statut_au),
     ):
         if du is not None or au is not None:
             # A row with no value never matches a bound, as in the reference.
-            clauses.append(f"{colonne} IS NOT NULL")
+            c.ajouter(f"{{p}}{colonne} IS NOT NULL", (), "autre")
         if du is not None and (debut := _debut_du_jour(du)) is not None:
-            clauses.append(f"{colonne} >= ?")
-            parametres.append(debut)
+            c.ajouter(f"{{p}}{colonne} >= ?", (debut,), "autre")
         if au is not None and (fin := _lendemain(au)) is not None:
-            clauses.append(f"{colonne} < ?")
-            parametres.append(fin)
-    return Condition(" AND ".join(clauses) or "1", tuple(parametres))
+            c.ajouter(f"{{p}}{colonne} < ?", (fin,), "autre")
+
+    selective = any(genre == "selectif" for _, _, genre in c.termes)
+    if selective:
+        sql, parametres = c.ecrire(lambda genre: genre == "selectif")
+    else:
+        sql, parametres = c.ecrire(lambda genre: True)
+    # Walking an index in the sort order: only a single structure may narrow the walk.
+    sql_parcours, parametres_parcours = c.ecrire(
+        lambda genre: genre == "structure" and une_structure is not None
+    )
+    return Condition(
+        sql,
+        parametres,
+        sql_parcours,
+        parametres_parcours,
+        selective=selective,
+        compteurs=_compteurs(criteres),
+    )
+
+
+def _compteurs(criteres: CriteresMemoire) -> Compteurs | None:
+    """The counters' terms, when structure, service and statuses are the only criteria."""
+    f = criteres.filtres
+    autres = (
+        f.numero,
+        f.juridiction_code,
+        f.numero_engagement_juridique,
+        f.categorie_prestataire,
+        f.texte_reference,
+        f.numero_affaire,
+        f.date_depot_du,
+        f.date_depot_au,
+        f.date_statut_du,
+        f.date_statut_au,
+    )
+    if criteres.juridictions is not None or criteres.perimetre is None:
+        return None
+    if any(v is not None for v in autres):
+        return None
+    statuts: set[str] | None = {s.value for s in f.statuts} if f.statuts else None
+    if not criteres.inclure_brouillons:
+        statuts = (statuts or {s.value for s in StatutMemoire}) - {StatutMemoire.BROUILLON.value}
+    return Compteurs(
+        criteres.perimetre,
+        f.structure_id,
+        f.service_id,
+        None if statuts is None else frozenset(statuts),
+    )
 
 
 def ordre(tri: Tri) -> str:
@@ -137,3 +262,15 @@ def ordre(tri: Tri) -> str:
     # SQLite puts NULLs first in ascending order and last in descending order.
     nulls = " NULLS LAST" if colonne in _SANS_VALEUR_POSSIBLE and not tri.descendant else ""
     return f"{colonne} {sens}{nulls}, id {sens}"
+
+
+def vaut_un_parcours(tri: Tri, total: int, taille_de_la_table: int, jusqu_a: int) -> bool:
+    """Whether walking an index in the sort order beats sorting the `total` matches.
+
+    A walk reads about `jusqu_a × taille / total` index entries to find the rows up to the
+    end of the page; a sort reads and orders all `total` matches. No index holds the rows
+    without a value last in ascending order, so that order is always sorted.
+    """
+    if _COLONNE_DE_TRI[tri.cle] in _SANS_VALEUR_POSSIBLE and not tri.descendant:
+        return False
+    return total * total > taille_de_la_table * jusqu_a
