@@ -41,6 +41,7 @@ from chorus.ports.requetes import (
     FiltresMemoire,
     Pagination,
     ResumeMemoire,
+    Sommes,
     Tri,
     trier,
 )
@@ -695,6 +696,14 @@ def _lire(
             pagination.page,
             pagination.par_page,
         ), quoi
+
+        sommes = uow.requetes.sommer(criteres)
+        reference = Sommes.de(attendus)
+        # Exponents count: totals are amounts, written with two decimals.
+        assert attrs.astuple(sommes, recurse=False) == attrs.astuple(reference), quoi
+        assert [str(v) for v in attrs.astuple(sommes)] == [
+            str(v) for v in attrs.astuple(reference)
+        ], quoi
 
     for perimetre in (*comptes, Perimetre(frozenset(STRUCTURES))):
         lus = uow.requetes.compter_par_statut(perimetre)

@@ -492,6 +492,29 @@ def test_liste_fiscale_colonnes_et_totaux(monde: Monde, paiements: Jeu) -> None:
     assert resultat.structure.id == monde.structure.id
 
 
+def test_liste_fiscale_par_pages_avec_les_totaux_de_toute_la_periode(
+    monde: Monde, paiements: Jeu
+) -> None:
+    complete = liste(monde, date(2024, 6, 1), date(2024, 8, 31))
+    pages = [
+        monde.chorus.consultation.liste_fiscale(
+            monde.gestionnaire.id,
+            monde.structure.id,
+            date(2024, 6, 1),
+            date(2024, 8, 31),
+            Pagination(page, 2),
+        )
+        for page in (1, 2, 3)
+    ]
+    assert [len(p.lignes) for p in pages] == [2, 1, 0]
+    assert tuple(ligne for p in pages for ligne in p.lignes) == complete.lignes
+    assert all(p.totaux == complete.totaux for p in pages)
+    assert complete.totaux.nombre == 3
+    assert str(complete.totaux.montant_paye) == str(
+        sum((ligne.montant_paye for ligne in complete.lignes), Decimal("0.00"))
+    )
+
+
 @pytest.mark.parametrize(
     ("du", "au"),
     [

@@ -7,7 +7,7 @@ adapter can answer them from an index without loading lines and pièces.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
@@ -248,6 +248,35 @@ class ResumeMemoire:
         return not (c.date_statut_au is not None and jour_statut > c.date_statut_au)
 
 
+@attrs.frozen
+class Sommes:
+    """The amounts of a set of mémoires added up (a liste fiscale's totals)."""
+
+    nombre: int
+    montant_ht: Decimal
+    montant_tva: Decimal
+    montant_ttc: Decimal
+    net_a_payer: Decimal
+    montant_paye: Decimal
+    """What was paid; a mémoire with no paid amount recorded counts for its net à payer."""
+
+    @staticmethod
+    def de(resumes: Iterable[ResumeMemoire]) -> Sommes:
+        """The reference sums, for adapters that add up by scan."""
+        liste = tuple(resumes)
+        zero = Decimal("0.00")
+        return Sommes(
+            nombre=len(liste),
+            montant_ht=sum((r.montant_ht for r in liste), zero),
+            montant_tva=sum((r.montant_tva for r in liste), zero),
+            montant_ttc=sum((r.montant_ttc for r in liste), zero),
+            net_a_payer=sum((r.net_a_payer for r in liste), zero),
+            montant_paye=sum(
+                (r.net_a_payer if r.montant_paye is None else r.montant_paye for r in liste), zero
+            ),
+        )
+
+
 _CLES: dict[CleDeTri, Callable[[ResumeMemoire], Any]] = {
     CleDeTri.NUMERO: lambda r: r.numero,
     # Instants compare in UTC: an instant of a repeated hour in a ZoneInfo zone is neither
@@ -285,6 +314,10 @@ class MemoireQueries(Protocol):
 
     def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
         """Every match, for exports and the liste fiscale (bounded by the criteria)."""
+        ...
+
+    def sommer(self, criteres: CriteresMemoire) -> Sommes:
+        """The amounts of every match added up, without listing them."""
         ...
 
     def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:

@@ -41,10 +41,14 @@ class CompteursStructure:
 
 @attrs.frozen
 class ListeFiscale:
+    """A period's paid mémoires: `lignes` is the page asked for (every line when
+    `pagination` is None); `totaux` cover the whole period."""
+
     structure: Structure
     periode: Periode
     lignes: tuple[LigneListeFiscale, ...]
     totaux: TotauxListeFiscale
+    pagination: Pagination | None = None
 
 
 class ConsultationService:
@@ -105,26 +109,37 @@ class ConsultationService:
                 if s.id in perimetre.toutes_structures
             ]
 
-    def liste_fiscale(self, acteur_id: str, structure_id: str, du: date, au: date) -> ListeFiscale:
+    def liste_fiscale(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        du: date,
+        au: date,
+        pagination: Pagination | None = None,
+    ) -> ListeFiscale:
         """The mémoires of the structure put into payment within [du, au] (≤ one year),
-        by the date the payment was recorded. A user habilitated on some services only gets
-        the mémoires of those services."""
+        by the date the payment was recorded: one page of them (all when `pagination` is
+        None), with the totals of the whole period. A user habilitated on some services
+        only gets the mémoires of those services."""
         periode = Periode.creer(du, au)
         with self._p.uow as uow:
             structure = uow.structures.obtenir(structure_id)
             perimetre = acces.exiger_perimetre(structure, acteur_id, Application.FRAIS_DE_JUSTICE)
-            resumes = uow.requetes.tous(
-                CriteresMemoire(
-                    filtres=FiltresMemoire(
-                        structure_id=structure_id,
-                        statuts=frozenset({StatutMemoire.MIS_EN_PAIEMENT}),
-                        date_statut_du=periode.du,
-                        date_statut_au=periode.au,
-                    ),
-                    perimetre=perimetre,
+            criteres = CriteresMemoire(
+                filtres=FiltresMemoire(
+                    structure_id=structure_id,
+                    statuts=frozenset({StatutMemoire.MIS_EN_PAIEMENT}),
+                    date_statut_du=periode.du,
+                    date_statut_au=periode.au,
                 ),
-                Tri(CleDeTri.DATE_STATUT, descendant=False),
+                perimetre=perimetre,
             )
+            tri = Tri(CleDeTri.DATE_STATUT, descendant=False)
+            if pagination is None:
+                resumes: Sequence[ResumeMemoire] = uow.requetes.tous(criteres, tri)
+            else:
+                resumes = uow.requetes.rechercher(criteres, tri, pagination).elements
+            sommes = uow.requetes.sommer(criteres)
         lignes = tuple(
             LigneListeFiscale(
                 numero=r.numero,
@@ -139,9 +154,19 @@ class ConsultationService:
                 montant_paye=r.montant_paye if r.montant_paye is not None else r.net_a_payer,
             )
             for r in resumes
+            # Paid mémoires were all sent; the test only satisfies the type.
             if r.date_depot is not None
         )
-        return ListeFiscale(structure, periode, lignes, TotauxListeFiscale.calculer(lignes))
+        totaux = TotauxListeFiscale(
+            montant_ht=sommes.montant_ht,
+            montant_tva=sommes.montant_tva,
+            montant_ttc=sommes.montant_ttc,
+            remise_globale_ttc=sommes.montant_ttc - sommes.net_a_payer,
+            net_a_payer=sommes.net_a_payer,
+            montant_paye=sommes.montant_paye,
+            nombre=sommes.nombre,
+        )
+        return ListeFiscale(structure, periode, lignes, totaux, pagination)
 
     def verifier_empreinte(self, empreinte: str) -> CertificatDepot:
         """Public: the certificate whose empreinte this is, or `NonTrouve`."""

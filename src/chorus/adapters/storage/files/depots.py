@@ -29,6 +29,7 @@ from chorus.ports.requetes import (
     Page,
     Pagination,
     ResumeMemoire,
+    Sommes,
     Tri,
     trier,
 )
@@ -171,6 +172,9 @@ class RequetesMemoires(_Depot):
             page=pagination.page,
             par_page=pagination.par_page,
         )
+
+    def sommer(self, criteres: CriteresMemoire) -> Sommes:
+        return Sommes.de(r for r in self._t.resumes_visibles() if r.correspond(criteres))
 
     def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
         comptes: dict[str, dict[StatutMemoire, int]] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
@@ -28,7 +29,14 @@ from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
-from chorus.ports.requetes import CriteresMemoire, Page, Pagination, ResumeMemoire, Tri
+from chorus.ports.requetes import (
+    CriteresMemoire,
+    Page,
+    Pagination,
+    ResumeMemoire,
+    Sommes,
+    Tri,
+)
 
 _A = TypeVar("_A", Structure, Utilisateur, Memoire)
 
@@ -314,6 +322,23 @@ class RequetesMemoires(_Depot):
             ou.parametres,
         )
         return [lignes_sql.resume_de(ligne) for ligne in lignes]
+
+    def sommer(self, criteres: CriteresMemoire) -> Sommes:
+        ou = condition(criteres)
+        if ou.impossible:
+            return Sommes.de(())
+        # Amounts are stored with exactly two decimals (see `lignes_sql.texte_monetaire`):
+        # without the point they are whole cents, added up exactly.
+        colonnes = ("montant_ht", "montant_tva", "montant_ttc", "net_a_payer")
+        sommes = ", ".join(
+            f"coalesce(sum(CAST(replace({c}, '.', '') AS INTEGER)), 0)"
+            for c in (*colonnes, "coalesce(montant_paye, net_a_payer)")
+        )
+        ligne = self._db.execute(
+            f"SELECT count(*), {sommes} FROM memoires WHERE {ou.sql}", ou.parametres
+        ).fetchone()
+        ht, tva, ttc, net, paye = (Decimal(ligne[i]).scaleb(-2) for i in range(1, 6))
+        return Sommes(ligne[0], ht, tva, ttc, net, paye)
 
     def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
         structures = sorted(perimetre.toutes_structures)

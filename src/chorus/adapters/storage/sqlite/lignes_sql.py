@@ -7,6 +7,7 @@ module only decides which part of an aggregate goes to which column.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -43,6 +44,18 @@ def instant_en_entier(instant: datetime) -> int:
 
 def entier_en_instant(valeur: int) -> datetime:
     return _EPOQUE + valeur * _MICROSECONDE
+
+
+_DEUX_DECIMALES = re.compile(r"-?[0-9]+\.[0-9]{2}")
+
+
+def texte_monetaire(montant: Decimal) -> str:
+    """An amount of the summary as stored: its text, which must carry exactly two decimals
+    (the domain rounds every total to the cent) so that SQL can add amounts up in cents."""
+    texte = str(montant)
+    if not _DEUX_DECIMALES.fullmatch(texte):
+        raise ValueError(f"an amount of a summary must carry two decimals, got {texte!r}")
+    return texte
 
 
 def en_centimes(montant: Decimal) -> int:
@@ -126,13 +139,15 @@ def ligne_memoire(memoire: Memoire) -> dict[str, Any]:
         "date_creation": instant_en_entier(resume.date_creation),
         "date_depot": None if resume.date_depot is None else instant_en_entier(resume.date_depot),
         "date_statut": instant_en_entier(resume.date_statut),
-        "montant_ht": str(resume.montant_ht),
-        "montant_tva": str(resume.montant_tva),
-        "montant_ttc": str(resume.montant_ttc),
-        "net_a_payer": str(resume.net_a_payer),
+        "montant_ht": texte_monetaire(resume.montant_ht),
+        "montant_tva": texte_monetaire(resume.montant_tva),
+        "montant_ttc": texte_monetaire(resume.montant_ttc),
+        "net_a_payer": texte_monetaire(resume.net_a_payer),
         "montant_ttc_centimes": en_centimes(resume.montant_ttc),
         "net_a_payer_centimes": en_centimes(resume.net_a_payer),
-        "montant_paye": None if resume.montant_paye is None else str(resume.montant_paye),
+        "montant_paye": None
+        if resume.montant_paye is None
+        else texte_monetaire(resume.montant_paye),
         "date_paiement": None if resume.date_paiement is None else resume.date_paiement.isoformat(),
         "numeros_affaire": en_json(list(resume.numeros_affaire)),
         "parent_id": resume.parent_id,
