@@ -107,7 +107,7 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         UniteDeTravailSqlite(base).fermer()
     with _brut(base) as brut:
         noms = [n for (n,) in brut.execute("SELECT name FROM _sqlite_migrations")]
-    assert noms == ["0001_schema_initial", "0002_index_de_recherche"]
+    assert noms == ["0001_schema_initial", "0002_index_de_recherche", "0003_index_d_ordre"]
 
 
 def test_une_base_d_une_version_plus_recente_est_refusee(base: Path) -> None:

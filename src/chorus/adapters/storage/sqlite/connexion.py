@@ -39,7 +39,7 @@ def _reglages(connexion: sqlite3.Connection) -> None:
 LIMITE_D_ANALYSE = 1000
 
 
-def _statistiques_perimees(db: Database) -> bool:
+def _statistiques_perimees(db: Database, migree: bool) -> bool:
     """Whether the planner's statistics are missing or off by more than a factor of two.
 
     Without them SQLite takes any equality for selective and may walk a whole court's
@@ -48,7 +48,7 @@ def _statistiques_perimees(db: Database) -> bool:
     nombre: int = db.execute("SELECT coalesce(max(rowid), 0) FROM memoires").fetchone()[0]
     if nombre < 1000:
         return False
-    if "sqlite_stat1" not in db.table_names():
+    if migree or "sqlite_stat1" not in db.table_names():
         return True
     ligne = db.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'memoires' LIMIT 1").fetchone()
     if ligne is None:
@@ -132,8 +132,10 @@ def ouvrir(chemin: Path) -> Database:
         db.execute("BEGIN IMMEDIATE")
         try:
             _verifier_schema(db, chemin)
+            # New indexes need their statistics too: analyse after any migration.
+            migree = bool(MIGRATIONS.pending(db))
             MIGRATIONS.apply(db)
-            if _statistiques_perimees(db):
+            if _statistiques_perimees(db, migree):
                 db.execute(f"PRAGMA analysis_limit = {LIMITE_D_ANALYSE}")
                 db.execute("ANALYZE")
             db.execute("COMMIT")

@@ -17,8 +17,10 @@ from chorus.adapters.storage.sqlite import lignes_sql
 from chorus.adapters.storage.sqlite.recherche import (
     Compteurs,
     Condition,
+    avec_valeur,
     condition,
     ordre,
+    sans_valeur_a_la_fin,
     vaut_un_parcours,
 )
 from chorus.adapters.storage.sqlite.schema import PREFIXE_DES_REFUS
@@ -265,19 +267,52 @@ class RequetesMemoires(_Depot):
         if ou.impossible:
             return Page((), 0, pagination.page, pagination.par_page)
         total = self._compter(ou)
-        elements: tuple[ResumeMemoire, ...] = ()
-        jusqu_a = pagination.decalage + pagination.par_page
-        if pagination.decalage < total:
-            sql, parametres = ou.sql, ou.parametres
-            if not ou.selective and vaut_un_parcours(tri, total, self._taille(), jusqu_a):
-                sql, parametres = ou.sql_parcours, ou.parametres_parcours
-            lignes = self._db.execute(
-                f"SELECT {self._COLONNES} FROM memoires WHERE {sql} "
-                f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
-                (*parametres, pagination.par_page, pagination.decalage),
-            )
-            elements = tuple(lignes_sql.resume_de(ligne) for ligne in lignes)
-        return Page(elements, total, pagination.page, pagination.par_page)
+        elements: list[ResumeMemoire] = []
+        if pagination.decalage < total and not sans_valeur_a_la_fin(tri):
+            elements = self._page(ou, tri, pagination.decalage, pagination.par_page, total)
+        elif pagination.decalage < total:
+            # Rows with a value first, in an order an index holds; then those without.
+            avec = self._compter_en_plus(ou, avec_valeur(tri, True))
+            if pagination.decalage < avec:
+                elements = self._page(
+                    ou, tri, pagination.decalage, pagination.par_page, avec, avec_valeur(tri, True)
+                )
+            reste = pagination.par_page - len(elements)
+            if reste > 0:
+                elements += self._page(
+                    ou,
+                    tri,
+                    max(0, pagination.decalage - avec),
+                    reste,
+                    total - avec,
+                    avec_valeur(tri, False),
+                )
+        return Page(tuple(elements), total, pagination.page, pagination.par_page)
+
+    def _page(
+        self,
+        ou: Condition,
+        tri: Tri,
+        decalage: int,
+        nombre: int,
+        total: int,
+        en_plus: str = "1",
+    ) -> list[ResumeMemoire]:
+        sql, parametres = ou.sql, ou.parametres
+        if not ou.selective and vaut_un_parcours(total, self._taille(), decalage + nombre):
+            sql, parametres = ou.sql_parcours, ou.parametres_parcours
+        lignes = self._db.execute(
+            f"SELECT {self._COLONNES} FROM memoires WHERE {sql} AND {en_plus} "
+            f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
+            (*parametres, nombre, decalage),
+        )
+        return [lignes_sql.resume_de(ligne) for ligne in lignes]
+
+    def _compter_en_plus(self, ou: Condition, en_plus: str) -> int:
+        nombre: int = self._db.execute(
+            f"SELECT count(*) FROM memoires WHERE {ou.sql} AND {en_plus}", ou.parametres
+        ).fetchone()[0]
+        return nombre
 
     def _taille(self) -> int:
         """About how many mémoires there are (rowids only grow; drafts deleted are few)."""

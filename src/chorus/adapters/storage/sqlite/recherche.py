@@ -54,7 +54,7 @@ _EGALITES = (
 class Condition:
     """A WHERE clause and its parameters, in the three forms the plans need.
 
-    `sql` lets SQLite pick its indexes; `sql_parcours` keeps only the structure usable (to
+    `sql` lets SQLite pick its indexes; `sql_parcours` keeps only the anchors usable (to
     walk an index in the sort order); `selective` says a criterion matching few rows is in
     `sql`, which then drives the search. `compteurs` is set when the count can be read
     from the per-status counters: (structures, (structure, service) pairs or None for the
@@ -112,7 +112,8 @@ class _Clauses:
         self.termes: list[tuple[str, tuple[Any, ...], str]] = []
 
     def ajouter(self, gabarit: str, parametres: tuple[Any, ...], genre: str) -> None:
-        """`genre`: "selectif" (matches few rows by nature), "structure" or "autre"."""
+        """`genre`: "selectif" (matches few rows by nature), "ancre" (one structure,
+        service or court, which an index can hold with a sort order) or "autre"."""
         self.termes.append((gabarit, parametres, genre))
 
     def ecrire(self, garder: Callable[[str], bool]) -> tuple[str, tuple[Any, ...]]:
@@ -127,7 +128,6 @@ class _Clauses:
 def condition(criteres: CriteresMemoire) -> Condition:
     c = _Clauses()
     f = criteres.filtres
-    une_structure: str | None = f.structure_id
 
     perimetre = criteres.perimetre
     if perimetre is not None:
@@ -148,18 +148,17 @@ def condition(criteres: CriteresMemoire) -> Condition:
         c.ajouter(
             f"({' OR '.join(couvertures)})",
             tuple(valeurs),
-            "structure" if len(structures) == 1 and not services else "autre",
+            "ancre" if len(structures) == 1 and not services else "autre",
         )
-        if len(structures) == 1 and not services:
-            une_structure = une_structure or structures[0]
     if criteres.juridictions is not None:
         if not criteres.juridictions:
             return _IMPOSSIBLE
         juridictions = sorted(criteres.juridictions)
+        # An agent's single court anchors a walk in sort order as a structure does.
         c.ajouter(
             f"{{p}}juridiction_code IN ({_place(len(juridictions))})",
             tuple(juridictions),
-            "autre",
+            "ancre" if len(juridictions) == 1 else "autre",
         )
     if not criteres.inclure_brouillons:
         c.ajouter("{p}statut <> ?", (StatutMemoire.BROUILLON.value,), "autre")
@@ -185,11 +184,12 @@ def condition(criteres: CriteresMemoire) -> Condition:
             "selectif",
         )
     if f.service_id is not None:
-        c.ajouter("{p}service_id = ?", (f.service_id,), "selectif")
+        # A service may hold most of a large structure's mémoires: not selective.
+        c.ajouter("{p}service_id = ?", (f.service_id,), "ancre")
     for colonne in _EGALITES:
         valeur = getattr(f, colonne)
         if valeur is not None:
-            genre = "structure" if colonne == "structure_id" else "autre"
+            genre = "ancre" if colonne in ("structure_id", "juridiction_code") else "autre"
             c.ajouter(f"{{p}}{colonne} = ?", (valeur,), genre)
     if f.statuts:
         statuts = sorted(s.value for s in f.statuts)
@@ -211,10 +211,9 @@ def condition(criteres: CriteresMemoire) -> Condition:
         sql, parametres = c.ecrire(lambda genre: genre == "selectif")
     else:
         sql, parametres = c.ecrire(lambda genre: True)
-    # Walking an index in the sort order: only a single structure may narrow the walk.
-    sql_parcours, parametres_parcours = c.ecrire(
-        lambda genre: genre == "structure" and une_structure is not None
-    )
+    # Walking an index in the sort order: only anchors (one structure, one service, one
+    # court) may narrow the walk, through an index that also holds the order.
+    sql_parcours, parametres_parcours = c.ecrire(lambda genre: genre == "ancre")
     return Condition(
         sql,
         parametres,
@@ -260,17 +259,25 @@ def ordre(tri: Tri) -> str:
     colonne = _COLONNE_DE_TRI[tri.cle]
     sens = "DESC" if tri.descendant else "ASC"
     # SQLite puts NULLs first in ascending order and last in descending order.
-    nulls = " NULLS LAST" if colonne in _SANS_VALEUR_POSSIBLE and not tri.descendant else ""
+    nulls = " NULLS LAST" if sans_valeur_a_la_fin(tri) else ""
     return f"{colonne} {sens}{nulls}, id {sens}"
 
 
-def vaut_un_parcours(tri: Tri, total: int, taille_de_la_table: int, jusqu_a: int) -> bool:
+def sans_valeur_a_la_fin(tri: Tri) -> bool:
+    """Whether the order puts rows without a value after the others where no index does
+    (ascending dates de dépôt): such a page is read in two parts, with and without."""
+    return _COLONNE_DE_TRI[tri.cle] in _SANS_VALEUR_POSSIBLE and not tri.descendant
+
+
+def avec_valeur(tri: Tri, avec: bool) -> str:
+    """The term keeping the rows with (or without) a value of the sort key."""
+    return f"{_COLONNE_DE_TRI[tri.cle]} IS {'NOT ' if avec else ''}NULL"
+
+
+def vaut_un_parcours(total: int, taille_de_la_table: int, jusqu_a: int) -> bool:
     """Whether walking an index in the sort order beats sorting the `total` matches.
 
     A walk reads about `jusqu_a × taille / total` index entries to find the rows up to the
-    end of the page; a sort reads and orders all `total` matches. No index holds the rows
-    without a value last in ascending order, so that order is always sorted.
+    end of the page; a sort reads and orders all `total` matches.
     """
-    if _COLONNE_DE_TRI[tri.cle] in _SANS_VALEUR_POSSIBLE and not tri.descendant:
-        return False
     return total * total > taille_de_la_table * jusqu_a
