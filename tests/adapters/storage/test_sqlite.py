@@ -265,3 +265,71 @@ def test_chaque_recherche_d_un_prestataire_passe_par_un_index(
             )
         )
     assert "SCAN memoires" not in plan, plan
+
+
+def _magasin_de_trois_structures(uow: UniteDeTravailSqlite) -> list[Memoire]:
+    from chorus.domain.traitement import ActionTraitement
+    from tests.contract.agregats import traiter
+
+    memoires: list[Memoire] = []
+    n = 0
+    for s, juridiction in (("s-1", "TJ-69123"), ("s-2", "TJ-75056"), ("s-3", "TJ-59350")):
+        for k in range(7):
+            n += 1
+            m = brouillon(
+                f"m-{n:02d}",
+                f"TMP2024{n:09d}",
+                entete(s, juridiction_code=juridiction if k % 3 else "CA-PARIS"),
+                lignes=(ligne(1, tarif_ht=f"{(n * 37) % 11 + 1}0.00"),),
+                maintenant=heure(n % 5),
+            )
+            if k % 4:
+                m = envoyer(m, f"MJ{n:011d}", heure(10 + (n * 7) % 13))
+            if k % 4 == 3:
+                m = traiter(m, ActionTraitement.MISE_A_DISPOSITION, heure(30 + n % 3))
+            memoires.append(m)
+    with uow:
+        for m in memoires:
+            uow.memoires.ajouter(m)
+        uow.commit()
+    return memoires
+
+
+@pytest.mark.parametrize("parcours", [False, True], ids=["trie", "parcours-ou-fusion"])
+def test_chaque_plan_de_page_rend_l_ordre_de_reference(
+    uow: UniteDeTravailSqlite, monkeypatch: pytest.MonkeyPatch, parcours: bool
+) -> None:
+    """The three ways of reading a page (sorting the matches, walking an index, merging the
+    structures' ordered rows) give the reference order, page after page."""
+    from chorus.adapters.storage.sqlite import depots
+    from chorus.ports.requetes import Pagination, ResumeMemoire, trier
+
+    memoires = _magasin_de_trois_structures(uow)
+    monkeypatch.setattr(depots, "vaut_un_parcours", lambda *_: parcours)
+    reference = [ResumeMemoire.depuis(m) for m in memoires]
+    perimetres = (
+        Perimetre(frozenset({"s-1", "s-2"})),
+        Perimetre(frozenset({"s-1", "s-2", "s-3"})),
+        Perimetre(frozenset({"s-2"})),
+        None,
+    )
+    with uow:
+        for perimetre in perimetres:
+            for filtres in (FiltresMemoire(), FiltresMemoire(juridiction_code="CA-PARIS")):
+                criteres = CriteresMemoire(filtres, perimetre=perimetre)
+                for cle in CleDeTri:
+                    for descendant in (False, True):
+                        tri = Tri(cle, descendant)
+                        attendus = [
+                            r.id
+                            for r in trier([r for r in reference if r.correspond(criteres)], tri)
+                        ]
+                        lus: list[str] = []
+                        for page in range(1, 8):
+                            lus += [
+                                r.id
+                                for r in uow.requetes.rechercher(
+                                    criteres, tri, Pagination(page, 4)
+                                ).elements
+                            ]
+                        assert lus == attendus, (perimetre, filtres, tri)

@@ -272,7 +272,8 @@ class RequetesMemoires(_Depot):
             elements = self._page(ou, tri, pagination.decalage, pagination.par_page, total)
         elif pagination.decalage < total:
             # Rows with a value first, in an order an index holds; then those without.
-            avec = self._compter_en_plus(ou, avec_valeur(tri, True))
+            # Rows without a value are drafts, few: count those.
+            avec = total - self._compter_en_plus(ou, avec_valeur(tri, False))
             if pagination.decalage < avec:
                 elements = self._page(
                     ou, tri, pagination.decalage, pagination.par_page, avec, avec_valeur(tri, True)
@@ -300,9 +301,37 @@ class RequetesMemoires(_Depot):
     ) -> list[ResumeMemoire]:
         sql, parametres = ou.sql, ou.parametres
         if not ou.selective and vaut_un_parcours(total, self._taille(), decalage + nombre):
+            if ou.fusion is not None:
+                return self._page_fusionnee(ou.fusion, tri, decalage, nombre, en_plus)
             sql, parametres = ou.sql_parcours, ou.parametres_parcours
         lignes = self._db.execute(
             f"SELECT {self._COLONNES} FROM memoires WHERE {sql} AND {en_plus} "
+            f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
+            (*parametres, nombre, decalage),
+        )
+        return [lignes_sql.resume_de(ligne) for ligne in lignes]
+
+    def _page_fusionnee(
+        self,
+        fusion: tuple[tuple[str, ...], str, tuple[Any, ...]],
+        tri: Tri,
+        decalage: int,
+        nombre: int,
+        en_plus: str,
+    ) -> list[ResumeMemoire]:
+        """The page merged from each structure's first rows in the order: every branch reads
+        at most `decalage + nombre` rows through its structure's ordered index."""
+        structures, reste, parametres_reste = fusion
+        branche = (
+            f"SELECT * FROM (SELECT {self._COLONNES}, montant_ttc_centimes, "
+            f"net_a_payer_centimes FROM memoires WHERE structure_id = ? AND {reste} "
+            f"AND {en_plus} ORDER BY {ordre(tri)} LIMIT {decalage + nombre})"
+        )
+        parametres: list[Any] = []
+        for structure_id in structures:
+            parametres.extend((structure_id, *parametres_reste))
+        lignes = self._db.execute(
+            f"SELECT * FROM ({' UNION ALL '.join([branche] * len(structures))}) "
             f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
             (*parametres, nombre, decalage),
         )

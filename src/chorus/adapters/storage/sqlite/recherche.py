@@ -68,6 +68,9 @@ class Condition:
     selective: bool = False
     impossible: bool = False
     compteurs: Compteurs | None = None
+    fusion: tuple[tuple[str, ...], str, tuple[Any, ...]] | None = None
+    """For a périmètre of several whole structures: the structures, and the rest of the
+    condition (no index) to apply within each."""
 
 
 @attrs.frozen
@@ -80,6 +83,9 @@ class Compteurs:
     service_id: str | None
     statuts: frozenset[str] | None
 
+
+# Up to this many structures, a page is merged from each structure's ordered rows.
+STRUCTURES_FUSIONNEES = 64
 
 _IMPOSSIBLE = Condition("0", (), "0", (), impossible=True)
 
@@ -116,13 +122,20 @@ class _Clauses:
         service or court, which an index can hold with a sort order) or "autre"."""
         self.termes.append((gabarit, parametres, genre))
 
-    def ecrire(self, garder: Callable[[str], bool]) -> tuple[str, tuple[Any, ...]]:
+    def ecrire(
+        self, garder: Callable[[str], bool], sans_perimetre: bool = False
+    ) -> tuple[str, tuple[Any, ...]]:
         morceaux: list[str] = []
         parametres: list[Any] = []
-        for gabarit, valeurs, genre in self.termes:
+        for n, (gabarit, valeurs, genre) in enumerate(self.termes):
+            if sans_perimetre and n == self.perimetre:
+                continue
             morceaux.append(gabarit.replace("{p}", "" if garder(genre) else "+"))
             parametres.extend(valeurs)
         return " AND ".join(morceaux) or "1", tuple(parametres)
+
+    perimetre: int | None = None
+    """The index of the périmètre's term, which a merge replaces by one structure."""
 
 
 def condition(criteres: CriteresMemoire) -> Condition:
@@ -145,6 +158,7 @@ def condition(criteres: CriteresMemoire) -> Condition:
             couvertures.append(f"({{p}}structure_id, {{p}}service_id) IN (VALUES {paires})")
             for structure_id, service_id in services:
                 valeurs.extend((structure_id, service_id))
+        c.perimetre = len(c.termes)
         c.ajouter(
             f"({' OR '.join(couvertures)})",
             tuple(valeurs),
@@ -184,8 +198,12 @@ def condition(criteres: CriteresMemoire) -> Condition:
             "selectif",
         )
     if f.service_id is not None:
-        # A service may hold most of a large structure's mémoires: not selective.
-        c.ajouter("{p}service_id = ?", (f.service_id,), "ancre")
+        # A service belongs to one structure, but may hold most of a large one's mémoires:
+        # it drives the search unless that structure anchors it already.
+        une_structure = f.structure_id is not None or (
+            perimetre is not None and len(perimetre.structures) == 1 and not perimetre.services
+        )
+        c.ajouter("{p}service_id = ?", (f.service_id,), "ancre" if une_structure else "selectif")
     for colonne in _EGALITES:
         valeur = getattr(f, colonne)
         if valeur is not None:
@@ -214,6 +232,15 @@ def condition(criteres: CriteresMemoire) -> Condition:
     # Walking an index in the sort order: only anchors (one structure, one service, one
     # court) may narrow the walk, through an index that also holds the order.
     sql_parcours, parametres_parcours = c.ecrire(lambda genre: genre == "ancre")
+    # Merging the structures' own ordered pages: each branch walks one structure's index.
+    fusion: tuple[tuple[str, ...], str, tuple[Any, ...]] | None = None
+    if (
+        perimetre is not None
+        and not perimetre.services
+        and 1 < len(perimetre.structures) <= STRUCTURES_FUSIONNEES
+    ):
+        reste, parametres_reste = c.ecrire(lambda genre: False, sans_perimetre=True)
+        fusion = (tuple(sorted(perimetre.structures)), reste, parametres_reste)
     return Condition(
         sql,
         parametres,
@@ -221,6 +248,7 @@ def condition(criteres: CriteresMemoire) -> Condition:
         parametres_parcours,
         selective=selective,
         compteurs=_compteurs(criteres),
+        fusion=fusion,
     )
 
 
