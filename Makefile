@@ -18,11 +18,11 @@ run: $(STAMP)
 demo: run
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 types: $(STAMP)
-	$(BIN)/mypy --strict src tests
+	$(BIN)/mypy --strict src tests bench
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
@@ -35,7 +35,7 @@ pytest: $(STAMP)
 test: check pytest
 
 bench: $(STAMP)
-	@echo "Pas encore de banc d'essai : il arrive avec les adaptateurs SQLite et fichiers."
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -1,0 +1,204 @@
+"""The run's figures as a table on the terminal and as JSON in `bench/results/`."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.generateur import Donnees
+from bench.insertion import CIBLE_RATIO, ResultatInsertion
+from bench.mesures import CIBLE_MS, Mesure
+from chorus.adapters.systeme.horloges import HorlogeSysteme
+
+RESULTATS = Path(__file__).resolve().parent / "results"
+
+OK, KO = "✓", "✗"
+
+
+def machine() -> dict[str, Any]:
+    memoire_ko = 0
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fichier:
+            for ligne in fichier:
+                if ligne.startswith("MemTotal:"):
+                    memoire_ko = int(ligne.split()[1])
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "plateforme": platform.platform(),
+        "memoire_gio": round(memoire_ko / 1024 / 1024, 1),
+        "charge_moyenne": [round(c, 2) for c in os.getloadavg()],
+    }
+
+
+def _nombre(valeur: float) -> str:
+    return f"{valeur:,.0f}".replace(",", "\u202f")
+
+
+def _octets(valeur: int) -> str:
+    return f"{valeur / 1024**3:.2f} Gio" if valeur >= 1024**3 else f"{valeur / 1024**2:.0f} Mio"
+
+
+def _ms(valeur: float) -> str:
+    return f"{valeur:.1f}" if valeur < 100 else f"{valeur:.0f}"
+
+
+def afficher_donnees(donnees: Donnees) -> None:
+    p = donnees.parametres
+    print()
+    print("Données")
+    print(
+        f"  {_nombre(donnees.memoires)} mémoires, {_nombre(donnees.lignes)} lignes, "
+        f"{p.structures} structures, {p.annees} ans jusqu'au {p.fin:%d/%m/%Y} (graine {p.graine})"
+    )
+    origine = (
+        f"base en cache réutilisée (générée en {donnees.duree_generation_s:.0f} s)"
+        if donnees.reutilisee
+        else f"générée en {donnees.duree_generation_s:.0f} s"
+    )
+    print(f"  {origine} : {donnees.chemin}")
+    print(f"  taille de la base : {_octets(donnees.taille_octets)}")
+    print(
+        f"  {donnees.verifies} mémoires tirés au hasard relus par le dépôt "
+        "(memoires.obtenir) : conformes à leur ligne, empreinte recalculée ✓"
+    )
+
+
+def afficher_mesures(mesures: Sequence[Mesure]) -> None:
+    largeur_nom = max(len(m.nom) for m in mesures)
+    largeur_couche = max(len(m.couche) for m in mesures)
+    entete = (
+        f"  {'mesure':<{largeur_nom}}  {'couche mesurée':<{largeur_couche}}  "
+        f"{'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}  {'n':>4}  cible {CIBLE_MS:.0f} ms"
+    )
+    groupe = None
+    for m in mesures:
+        if m.groupe != groupe:
+            groupe = m.groupe
+            print()
+            print(groupe)
+            print(entete)
+        print(
+            f"  {m.nom:<{largeur_nom}}  {m.couche:<{largeur_couche}}  {_ms(m.p50):>8}  "
+            f"{_ms(m.p95):>8}  {_ms(m.max):>8}  {m.n:>4}  {OK if m.atteint else KO}"
+        )
+
+
+def afficher_diagnostics(mesures: Sequence[Mesure]) -> None:
+    manquees = [m for m in mesures if m.diagnostic is not None]
+    if not manquees:
+        return
+    print()
+    print(
+        "Diagnostic des recherches hors cible : l'adaptateur seul (requetes.rechercher), puis "
+        "chaque requête SQL qu'il exécute, chronométrée à part, avec son plan"
+    )
+    for m in manquees:
+        d = m.diagnostic or {}
+        print(
+            f"  {m.groupe} — {m.nom} : service p50 {_ms(m.p50)} ms ; "
+            f"requetes.rechercher p50 {_ms(d['adaptateur_p50_ms'])} ms"
+        )
+        for requete in d["requetes"]:
+            sql = " ".join(requete["sql"].split())
+            if len(sql) > 150:
+                sql = sql[:147] + "…"
+            print(f"      {_ms(requete['p50_ms']):>6} ms  {sql}")
+            print(f"                plan : {' | '.join(requete['plan'])}")
+
+
+def afficher_insertion(r: ResultatInsertion) -> None:
+    print()
+    print(
+        f"Insertion de {_nombre(r.memoires)} mémoires ({_nombre(r.lignes)} lignes), "
+        f"unités de travail de {_nombre(r.par_unite_de_travail)}"
+    )
+    print(
+        f"  construction par le domaine        {r.construction_s:7.1f} s  "
+        f"({_nombre(r.memoires / r.construction_s)} mémoires/s)"
+    )
+    print(
+        f"  adaptateur (memoires.ajouter)      {min(r.adaptateur_s):7.1f} s  "
+        f"({_nombre(r.debit_adaptateur)} mémoires/s)"
+    )
+    print(
+        f"  SQL brut (executemany)             {min(r.brut_s):7.1f} s  "
+        f"({_nombre(r.debit_brut)} mémoires/s)"
+    )
+    print(
+        f"  ratio adaptateur / SQL brut        {r.ratio:7.3f}    "
+        f"cible ≥ {CIBLE_RATIO} {OK if r.ratio >= CIBLE_RATIO else KO}"
+    )
+    print(
+        f"  ratio avec la construction         {r.ratio_avec_construction:7.3f}    "
+        f"(domaine + adaptateur, contre SQL brut) "
+        f"{OK if r.ratio_avec_construction >= CIBLE_RATIO else KO}"
+    )
+
+
+def afficher_bilan(
+    mesures: Sequence[Mesure], insertion: ResultatInsertion | None, charge: dict[str, Any]
+) -> None:
+    manquees = [m for m in mesures if not m.atteint]
+    print()
+    print(
+        f"Bilan : {len(mesures) - len(manquees)}/{len(mesures)} latences p95 ≤ {CIBLE_MS:.0f} ms"
+        + (
+            f" ; insertion {insertion.ratio:.3f} (cible ≥ {CIBLE_RATIO})"
+            if insertion is not None
+            else ""
+        )
+    )
+    print(
+        f"Machine : {charge['nproc']} cœurs, Python {charge['python']}, SQLite "
+        f"{charge['sqlite']}, charge moyenne {charge['charge_moyenne']} au début, "
+        f"{charge['charge_fin']} à la fin"
+    )
+    if max(charge["charge_moyenne"][0], charge["charge_fin"][0]) > (charge["nproc"] or 1) / 2:
+        print(
+            "  ⚠ la machine était chargée par d'autres processus pendant la mesure : les "
+            "durées en sont allongées."
+        )
+
+
+def ecrire(
+    donnees: Donnees,
+    mesures: Sequence[Mesure],
+    insertion: ResultatInsertion | None,
+    infos_machine: dict[str, Any],
+    duree_totale_s: float,
+) -> Path:
+    RESULTATS.mkdir(parents=True, exist_ok=True)
+    maintenant = HorlogeSysteme().maintenant()
+    chemin = RESULTATS / f"{maintenant:%Y%m%dT%H%M%SZ}.json"
+    contenu = {
+        "date": maintenant.isoformat(),
+        "commande": " ".join(sys.argv),
+        "machine": infos_machine,
+        "donnees": {
+            "parametres": donnees.parametres.en_dict(),
+            "cle": donnees.parametres.cle,
+            "chemin": str(donnees.chemin),
+            "reutilisee": donnees.reutilisee,
+            "duree_generation_s": round(donnees.duree_generation_s, 1),
+            "memoires": donnees.memoires,
+            "lignes": donnees.lignes,
+            "taille_octets": donnees.taille_octets,
+            "verifies": donnees.verifies,
+        },
+        "cible_ms": CIBLE_MS,
+        "latences": [m.en_dict() for m in mesures],
+        "insertion": None if insertion is None else insertion.en_dict(),
+        "duree_totale_s": round(duree_totale_s, 1),
+    }
+    chemin.write_text(json.dumps(contenu, indent=2, ensure_ascii=False), encoding="utf-8")
+    return chemin
