@@ -107,7 +107,12 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         UniteDeTravailSqlite(base).fermer()
     with _brut(base) as brut:
         noms = [n for (n,) in brut.execute("SELECT name FROM _sqlite_migrations")]
-    assert noms == ["0001_schema_initial", "0002_index_de_recherche", "0003_index_d_ordre"]
+    assert noms == [
+        "0001_schema_initial",
+        "0002_index_de_recherche",
+        "0003_index_d_ordre",
+        "0004_comptes_par_juridiction",
+    ]
 
 
 def test_une_base_d_une_version_plus_recente_est_refusee(base: Path) -> None:
@@ -206,7 +211,15 @@ def test_les_compteurs_suivent_ajouts_envois_et_suppressions(
             ).fetchall()
         )
         reels = dict(brut.execute("SELECT statut, count(*) FROM memoires GROUP BY statut"))
+        par_juridiction = brut.execute(
+            "SELECT juridiction_code, statut, nombre FROM comptes_par_juridiction "
+            "WHERE nombre > 0 ORDER BY 1, 2"
+        ).fetchall()
+        reels_par_juridiction = brut.execute(
+            "SELECT juridiction_code, statut, count(*) FROM memoires GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
     assert compteurs == reels
+    assert par_juridiction == reels_par_juridiction
     statut_envoye = envoyer(brouillons[0], "MJ00000000001", heure(1)).statut.value
     assert reels == {StatutMemoire.BROUILLON.value: 1, statut_envoye: 3}
 

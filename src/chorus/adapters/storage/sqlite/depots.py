@@ -357,6 +357,20 @@ class RequetesMemoires(_Depot):
         return total
 
     def _compter_par_compteurs(self, c: Compteurs) -> int:
+        if c.perimetre is None:
+            juridictions = sorted(c.juridictions or ())
+            if not juridictions:
+                return 0
+            lignes = self._db.execute(
+                "SELECT statut, nombre FROM comptes_par_juridiction "
+                f"WHERE juridiction_code IN ({', '.join('?' * len(juridictions))})",
+                juridictions,
+            )
+            return sum(
+                ligne["nombre"]
+                for ligne in lignes
+                if c.statuts is None or ligne["statut"] in c.statuts
+            )
         structures = sorted(c.perimetre.toutes_structures)
         if c.structure_id is not None:
             structures = [s for s in structures if s == c.structure_id]

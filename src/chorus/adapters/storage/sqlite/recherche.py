@@ -75,10 +75,12 @@ class Condition:
 
 @attrs.frozen
 class Compteurs:
-    """A count to read from the per-status counters: within `perimetre`, optionally one
-    structure and one service, the given statuses (None: all)."""
+    """A count to read from the per-status counters: within `perimetre` (optionally one
+    structure and one service of it), or within `juridictions`, the given statuses (None:
+    all)."""
 
-    perimetre: Perimetre
+    perimetre: Perimetre | None
+    juridictions: frozenset[str] | None
     structure_id: str | None
     service_id: str | None
     statuts: frozenset[str] | None
@@ -267,15 +269,20 @@ def _compteurs(criteres: CriteresMemoire) -> Compteurs | None:
         f.date_statut_du,
         f.date_statut_au,
     )
-    if criteres.juridictions is not None or criteres.perimetre is None:
-        return None
     if any(v is not None for v in autres):
+        return None
+    if criteres.perimetre is None:
+        # An agent's court: counted by court and status only.
+        if criteres.juridictions is None or (f.structure_id, f.service_id) != (None, None):
+            return None
+    elif criteres.juridictions is not None:
         return None
     statuts: set[str] | None = {s.value for s in f.statuts} if f.statuts else None
     if not criteres.inclure_brouillons:
         statuts = (statuts or {s.value for s in StatutMemoire}) - {StatutMemoire.BROUILLON.value}
     return Compteurs(
         criteres.perimetre,
+        None if criteres.perimetre is not None else criteres.juridictions,
         f.structure_id,
         f.service_id,
         None if statuts is None else frozenset(statuts),
