@@ -112,6 +112,7 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         "0002_index_de_recherche",
         "0003_index_d_ordre",
         "0004_comptes_par_juridiction",
+        "0005_filtres_dans_l_ordre",
     ]
 
 

@@ -241,7 +241,8 @@ def condition(criteres: CriteresMemoire) -> Condition:
         and not perimetre.services
         and 1 < len(perimetre.structures) <= STRUCTURES_FUSIONNEES
     ):
-        reste, parametres_reste = c.ecrire(lambda genre: False, sans_perimetre=True)
+        # Within one structure the filters may use its indexes (which hold the order too).
+        reste, parametres_reste = c.ecrire(lambda genre: genre != "selectif", sans_perimetre=True)
         fusion = (tuple(sorted(perimetre.structures)), reste, parametres_reste)
     return Condition(
         sql,

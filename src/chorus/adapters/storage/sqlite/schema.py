@@ -340,6 +340,41 @@ def _comptes_par_juridiction(db: Database) -> None:
         db.execute(instruction)
 
 
+_COLONNES = {
+    "structure": "structure_id",
+    "juridiction": "juridiction_code",
+    "categorie": "categorie_prestataire",
+    "texte": "texte_reference",
+}
+
+_FILTRES_DANS_L_ORDRE = (
+    # A filter over many mémoires (a court's catégorie, a large structure's court) is read
+    # in the default order (date de statut) from its index instead of sorted afterwards.
+    *(
+        instruction
+        for ancre, filtre in (
+            ("structure", "juridiction"),
+            ("structure", "categorie"),
+            ("structure", "texte"),
+            ("juridiction", "structure"),
+            ("juridiction", "categorie"),
+            ("juridiction", "texte"),
+        )
+        for instruction in (
+            f"DROP INDEX memoires_{ancre}_{filtre}",
+            f"CREATE INDEX memoires_{ancre}_{filtre} ON memoires "
+            f"({_COLONNES[ancre]}, {_COLONNES[filtre]}, date_statut)",
+        )
+    ),
+)
+
+
+@MIGRATIONS(name="0005_filtres_dans_l_ordre")
+def _filtres_dans_l_ordre(db: Database) -> None:
+    for instruction in _FILTRES_DANS_L_ORDRE:
+        db.execute(instruction)
+
+
 # Every migration this version knows; a database that applied another one is newer.
 NOMS_DES_MIGRATIONS = frozenset(
     {
@@ -347,6 +382,7 @@ NOMS_DES_MIGRATIONS = frozenset(
         "0002_index_de_recherche",
         "0003_index_d_ordre",
         "0004_comptes_par_juridiction",
+        "0005_filtres_dans_l_ordre",
     }
 )
 
