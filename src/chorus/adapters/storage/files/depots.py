@@ -7,7 +7,7 @@ than a scan, and searches scan the résumés with the ports' reference filter an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from chorus.adapters.storage.files.instantane import (
@@ -17,21 +17,14 @@ from chorus.adapters.storage.files.instantane import (
     INDEX_NUMERO,
 )
 from chorus.adapters.storage.files.transaction import Transaction, Vue
+from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
-from chorus.domain.acces import Perimetre
 from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
-from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
-    CriteresMemoire,
-    Page,
-    Pagination,
     ResumeMemoire,
-    Sommes,
-    Tri,
-    trier,
 )
 
 _A = TypeVar("_A", Structure, Utilisateur, Memoire)
@@ -155,34 +148,11 @@ class DepotMemoires(_Depot):
         self._t.retirer_memoire(memoire_id)
 
 
-class RequetesMemoires(_Depot):
+class RequetesMemoires(_Depot, RequetesParParcours):
     """Searches by scan of the résumés, in the ports' reference semantics."""
 
-    def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
-        return trier([r for r in self._t.resumes_visibles() if r.correspond(criteres)], tri)
-
-    def rechercher(
-        self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
-    ) -> Page[ResumeMemoire]:
-        resultats = self.tous(criteres, tri)
-        debut = pagination.decalage
-        return Page(
-            elements=tuple(resultats[debut : debut + pagination.par_page]),
-            total=len(resultats),
-            page=pagination.page,
-            par_page=pagination.par_page,
-        )
-
-    def sommer(self, criteres: CriteresMemoire) -> Sommes:
-        return Sommes.de(r for r in self._t.resumes_visibles() if r.correspond(criteres))
-
-    def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
-        comptes: dict[str, dict[StatutMemoire, int]] = {}
-        for resume in self._t.resumes_visibles():
-            if perimetre.couvre(resume.structure_id, resume.service_id):
-                par_statut = comptes.setdefault(resume.structure_id, {})
-                par_statut[resume.statut] = par_statut.get(resume.statut, 0) + 1
-        return comptes
+    def _resumes(self) -> Iterable[ResumeMemoire]:
+        return self._t.resumes_visibles()
 
 
 class SequencesFichiers(_Depot):

@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Self, TypeVar
 
 import attrs
 
+from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
-from chorus.domain.acces import Perimetre
 from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
-from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
-    CriteresMemoire,
-    Page,
-    Pagination,
     ResumeMemoire,
-    Sommes,
-    Tri,
-    trier,
 )
 
 
@@ -201,32 +194,9 @@ class DepotMemoires(_Depot):
         del etat.resumes[memoire_id]
 
 
-class RequetesMemoires(_Depot):
-    def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
-        return trier([r for r in self._etat.resumes.values() if r.correspond(criteres)], tri)
-
-    def rechercher(
-        self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
-    ) -> Page[ResumeMemoire]:
-        resultats = self.tous(criteres, tri)
-        debut = pagination.decalage
-        return Page(
-            elements=tuple(resultats[debut : debut + pagination.par_page]),
-            total=len(resultats),
-            page=pagination.page,
-            par_page=pagination.par_page,
-        )
-
-    def sommer(self, criteres: CriteresMemoire) -> Sommes:
-        return Sommes.de(r for r in self._etat.resumes.values() if r.correspond(criteres))
-
-    def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
-        comptes: dict[str, dict[StatutMemoire, int]] = {}
-        for resume in self._etat.resumes.values():
-            if perimetre.couvre(resume.structure_id, resume.service_id):
-                par_statut = comptes.setdefault(resume.structure_id, {})
-                par_statut[resume.statut] = par_statut.get(resume.statut, 0) + 1
-        return comptes
+class RequetesMemoires(_Depot, RequetesParParcours):
+    def _resumes(self) -> Iterable[ResumeMemoire]:
+        return self._etat.resumes.values()
 
 
 class SequencesEnMemoire(_Depot):
