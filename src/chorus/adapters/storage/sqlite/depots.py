@@ -7,7 +7,7 @@ refused by comparing versions under the write lock the transaction already holds
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -371,25 +371,27 @@ class RequetesMemoires(_Depot):
                 for ligne in lignes
                 if c.statuts is None or ligne["statut"] in c.statuts
             )
-        structures = sorted(c.perimetre.toutes_structures)
-        if c.structure_id is not None:
-            structures = [s for s in structures if s == c.structure_id]
+        return sum(
+            nombre
+            for structure_id, service_id, statut, nombre in self._comptes(c.perimetre)
+            if (c.structure_id is None or structure_id == c.structure_id)
+            and (c.service_id is None or service_id == c.service_id)
+            and (c.statuts is None or statut in c.statuts)
+        )
+
+    def _comptes(self, perimetre: Perimetre) -> Iterator[tuple[str, str | None, str, int]]:
+        """The non-zero counters (structure, service, status, count) the périmètre covers."""
+        structures = sorted(perimetre.toutes_structures)
         if not structures:
-            return 0
-        total = 0
+            return
         for ligne in self._db.execute(
             "SELECT structure_id, service_id, statut, nombre FROM comptes_par_statut "
             f"WHERE nombre > 0 AND structure_id IN ({', '.join('?' * len(structures))})",
             structures,
         ):
             service_id = ligne["service_id"] or None
-            if (
-                c.perimetre.couvre(ligne["structure_id"], service_id)
-                and (c.service_id is None or service_id == c.service_id)
-                and (c.statuts is None or ligne["statut"] in c.statuts)
-            ):
-                total += ligne["nombre"]
-        return total
+            if perimetre.couvre(ligne["structure_id"], service_id):
+                yield ligne["structure_id"], service_id, ligne["statut"], ligne["nombre"]
 
     def tous(self, criteres: CriteresMemoire, tri: Tri) -> Sequence[ResumeMemoire]:
         ou = condition(criteres)
@@ -419,20 +421,11 @@ class RequetesMemoires(_Depot):
         return Sommes(ligne[0], ht, tva, ttc, net, paye)
 
     def compter_par_statut(self, perimetre: Perimetre) -> dict[str, dict[StatutMemoire, int]]:
-        structures = sorted(perimetre.toutes_structures)
-        if not structures:
-            return {}
         comptes: dict[str, dict[StatutMemoire, int]] = {}
-        lignes = self._db.execute(
-            "SELECT structure_id, service_id, statut, nombre FROM comptes_par_statut "
-            f"WHERE nombre > 0 AND structure_id IN ({', '.join('?' * len(structures))})",
-            structures,
-        )
-        for ligne in lignes:
-            if perimetre.couvre(ligne["structure_id"], ligne["service_id"] or None):
-                par_statut = comptes.setdefault(ligne["structure_id"], {})
-                statut = StatutMemoire(ligne["statut"])
-                par_statut[statut] = par_statut.get(statut, 0) + ligne["nombre"]
+        for structure_id, _, code, nombre in self._comptes(perimetre):
+            par_statut = comptes.setdefault(structure_id, {})
+            statut = StatutMemoire(code)
+            par_statut[statut] = par_statut.get(statut, 0) + nombre
         return comptes
 
 
