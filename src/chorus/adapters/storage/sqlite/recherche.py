@@ -57,8 +57,7 @@ class Condition:
     `sql` lets SQLite pick its indexes; `sql_parcours` keeps only the anchors usable (to
     walk an index in the sort order); `selective` says a criterion matching few rows is in
     `sql`, which then drives the search. `compteurs` is set when the count can be read
-    from the per-status counters: (structures, (structure, service) pairs or None for the
-    whole structures, statuses or None for all, drafts included).
+    from the counters instead.
     """
 
     sql: str
@@ -70,7 +69,7 @@ class Condition:
     compteurs: Compteurs | None = None
     fusion: tuple[tuple[str, ...], str, tuple[Any, ...]] | None = None
     """For a périmètre of several whole structures: the structures, and the rest of the
-    condition (no index) to apply within each."""
+    condition to apply within each (its filters may use that structure's indexes)."""
 
 
 @attrs.frozen
