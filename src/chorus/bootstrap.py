@@ -8,6 +8,9 @@ from urllib.parse import unquote
 import attrs
 
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
+from chorus.adapters.securite.argon2id import HacheurArgon2id
+from chorus.adapters.securite.captcha_image import DessinateurImageCaptcha
+from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
 from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.erreurs import StockageInutilisable
 from chorus.adapters.storage.files import UniteDeTravailFichiers
@@ -16,7 +19,9 @@ from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.adapters.systeme.horloges import HorlogeSysteme
 from chorus.adapters.systeme.identifiants import IdsAleatoires
 from chorus.ports.depots import UnitOfWork
+from chorus.ports.securite import DessinateurDeCaptcha, GenerateurDeSecrets, HacheurDeMotsDePasse
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator
+from chorus.services.comptes import CompteService, ReglagesComptes
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.memoires import MemoireService
@@ -36,6 +41,7 @@ class Chorus:
     """The use cases, wired to one set of ports."""
 
     ports: Ports
+    comptes: CompteService
     utilisateurs: UtilisateurService
     structures: StructureService
     memoires: MemoireService
@@ -43,9 +49,25 @@ class Chorus:
     consultation: ConsultationService
 
 
-def assembler(ports: Ports) -> Chorus:
+def assembler(
+    ports: Ports,
+    *,
+    reglages: ReglagesComptes | None = None,
+    hacheur: HacheurDeMotsDePasse | None = None,
+    secrets: GenerateurDeSecrets | None = None,
+    dessinateur: DessinateurDeCaptcha | None = None,
+) -> Chorus:
+    """The use cases on `ports`; the account ports default to the production adapters
+    (argon2id, the system's secrets, image captchas)."""
     return Chorus(
         ports=ports,
+        comptes=CompteService(
+            ports,
+            hacheur=hacheur or HacheurArgon2id(),
+            secrets=secrets or SecretsDuSysteme(),
+            dessinateur=dessinateur or DessinateurImageCaptcha(),
+            reglages=reglages or ReglagesComptes(),
+        ),
         utilisateurs=UtilisateurService(ports),
         structures=StructureService(ports),
         memoires=MemoireService(ports),
@@ -114,6 +136,9 @@ def construire(
     *,
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
+    reglages: ReglagesComptes | None = None,
+    hacheur: HacheurDeMotsDePasse | None = None,
+    secrets: GenerateurDeSecrets | None = None,
 ) -> Chorus:
     """Chorus on the storage named by the URL `stockage` (see `ouvrir_stockage`)."""
     ouvert = ouvrir_stockage(stockage)
@@ -124,5 +149,8 @@ def construire(
             ids=ids or IdsAleatoires(),
             blobs=ouvert.blobs,
             referentiels=ReferentielsDuPaquet(),
-        )
+        ),
+        reglages=reglages,
+        hacheur=hacheur,
+        secrets=secrets,
     )

@@ -8,6 +8,7 @@ field is at fault, the name of that field (`champ`, in the API's snake_case and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import attrs
 
@@ -93,3 +94,28 @@ class ConflitDeVersion(Conflit):
         )
         self.attendue = attendue
         self.actuelle = actuelle
+
+
+class NonAuthentifie(DomainError):
+    """No valid session or API token accompanies the request, or the credentials are wrong
+    (HTTP 401)."""
+
+
+class CompteVerrouille(DomainError):
+    """Too many failed logins: the account is locked for a while (HTTP 423)."""
+
+    def __init__(self, message: str, *, jusqu_au: datetime) -> None:
+        super().__init__(message)
+        self.jusqu_au = jusqu_au
+
+
+class JetonPerime(DomainError):
+    """A single-use link (activation, password reset) that has expired or was used (HTTP 410)."""
+
+
+class FichierTropVolumineux(ValidationError):
+    """A file over the size limit (HTTP 413)."""
+
+
+class FormatNonAccepte(ValidationError):
+    """A file whose content is of a type the portal does not accept (HTTP 415)."""

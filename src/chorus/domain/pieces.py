@@ -16,7 +16,7 @@ from datetime import datetime
 
 import attrs
 
-from chorus.domain.errors import ValidationError
+from chorus.domain.errors import FichierTropVolumineux, FormatNonAccepte, ValidationError
 from chorus.domain.textes import exiger_entier, exiger_texte, texte_obligatoire
 
 TAILLE_MAXIMUM = 10 * 1024 * 1024
@@ -127,7 +127,7 @@ def detecter_format(contenu: bytes, nom_fichier: str = "") -> FormatFichier:
     debut = contenu[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if debut.startswith(b"<?xml"):
         return FormatFichier.XML
-    raise ValidationError(
+    raise FormatNonAccepte(
         f"Ce type de fichier n'est pas accepté ; formats acceptés : {_FORMATS_ACCEPTES}.",
         champ="fichier",
     )
@@ -189,7 +189,7 @@ class PieceJointe:
     ) -> PieceJointe:
         """Check an uploaded file (size, format by content) and describe it."""
         if len(contenu) > TAILLE_MAXIMUM:
-            raise ValidationError(
+            raise FichierTropVolumineux(
                 f"Le fichier dépasse la taille maximale de 10 Mo ({len(contenu)} octets).",
                 champ="fichier",
             )

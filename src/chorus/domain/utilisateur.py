@@ -4,11 +4,11 @@ administration."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
-from chorus.domain.errors import TransitionInvalide, ValidationError
+from chorus.domain.errors import CompteVerrouille, TransitionInvalide, ValidationError
 from chorus.domain.identifiants import valider_email
 from chorus.domain.textes import texte_obligatoire, texte_optionnel
 
@@ -53,6 +53,16 @@ class Utilisateur:
     juridictions: frozenset[str] = frozenset()
     suivi_quotidien: bool = True
     suivi_hebdomadaire: bool = True
+    empreinte_mot_de_passe: str | None = None
+    """The argon2id hash of the password (None: no password yet, login impossible)."""
+    question_secrete: str | None = None
+    empreinte_reponse_secrete: str | None = None
+    """The argon2id hash of the normalised answer (see `normaliser_reponse_secrete`)."""
+    echecs_connexion: int = 0
+    verrouille_jusqu_au: datetime | None = None
+    technique_pour: str | None = None
+    """The structure whose API token this account acts for; such an account never logs in
+    with a password."""
     version: int = 0
 
     @staticmethod
@@ -127,3 +137,74 @@ class Utilisateur:
         if self.statut is StatutUtilisateur.ACTIF:
             raise TransitionInvalide("Ce compte est déjà actif.")
         return attrs.evolve(self, statut=StatutUtilisateur.ACTIF)
+
+    def verrouille(self, maintenant: datetime) -> bool:
+        return self.verrouille_jusqu_au is not None and maintenant < self.verrouille_jusqu_au
+
+    def exiger_non_verrouille(self, maintenant: datetime) -> None:
+        """`CompteVerrouille` while the lock that 5 failed logins set is running."""
+        if self.verrouille_jusqu_au is not None and maintenant < self.verrouille_jusqu_au:
+            raise CompteVerrouille(
+                "Ce compte est verrouillé après 5 échecs de connexion ; réessayez dans une "
+                "heure ou réinitialisez votre mot de passe.",
+                jusqu_au=self.verrouille_jusqu_au,
+            )
+
+    def connexion_echouee(self, maintenant: datetime) -> Utilisateur:
+        """Count a failed login; the 5th in a row locks the account for one hour."""
+        echecs = self.echecs_connexion + 1
+        if echecs >= ECHECS_AVANT_VERROUILLAGE:
+            return attrs.evolve(
+                self, echecs_connexion=0, verrouille_jusqu_au=maintenant + DUREE_VERROUILLAGE
+            )
+        return attrs.evolve(self, echecs_connexion=echecs)
+
+    def connexion_reussie(self) -> Utilisateur:
+        return attrs.evolve(self, echecs_connexion=0, verrouille_jusqu_au=None)
+
+    def avec_mot_de_passe(self, empreinte: str) -> Utilisateur:
+        """A new password (its hash); a reset also lifts the lock."""
+        return attrs.evolve(
+            self, empreinte_mot_de_passe=empreinte, echecs_connexion=0, verrouille_jusqu_au=None
+        )
+
+    def avec_question_secrete(self, question: str, empreinte_reponse: str) -> Utilisateur:
+        return attrs.evolve(
+            self,
+            question_secrete=texte_obligatoire(question, "question_secrete", maximum=200),
+            empreinte_reponse_secrete=empreinte_reponse,
+        )
+
+
+ECHECS_AVANT_VERROUILLAGE = 5
+DUREE_VERROUILLAGE = timedelta(hours=1)
+LONGUEUR_MINIMALE_MOT_DE_PASSE = 10
+
+
+def valider_mot_de_passe(mot_de_passe: object, champ: str = "mot_de_passe") -> str:
+    """The password rule: at least 10 characters and 3 of the 4 classes (upper case, lower
+    case, digit, special character). Returns the password unchanged."""
+    if not isinstance(mot_de_passe, str):
+        raise ValidationError("Le mot de passe doit être un texte.", champ=champ)
+    if len(mot_de_passe) > 256:
+        raise ValidationError("Le mot de passe dépasse 256 caractères.", champ=champ)
+    classes = (
+        any(c.isupper() for c in mot_de_passe),
+        any(c.islower() for c in mot_de_passe),
+        any(c.isdigit() for c in mot_de_passe),
+        any(not c.isalnum() for c in mot_de_passe),
+    )
+    if len(mot_de_passe) < LONGUEUR_MINIMALE_MOT_DE_PASSE or sum(classes) < 3:
+        raise ValidationError(
+            "Le mot de passe doit compter au moins 10 caractères et 3 des 4 types suivants : "
+            "majuscule, minuscule, chiffre, caractère spécial.",
+            champ=champ,
+        )
+    return mot_de_passe
+
+
+def normaliser_reponse_secrete(reponse: object, champ: str = "reponse_secrete") -> str:
+    """The answer as compared: trimmed, inner spaces collapsed, case-folded (a user typing
+    « Paris » once and « paris  » later gave the same answer)."""
+    texte = texte_obligatoire(reponse, champ, maximum=200)
+    return " ".join(texte.split()).casefold()

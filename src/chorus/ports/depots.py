@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from chorus.domain.courriels import Courriel
+from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.utilisateur import Utilisateur
@@ -77,6 +80,68 @@ class MemoireRepository(Protocol):
         ...
 
 
+class JetonRepository(Protocol):
+    """Secrets' records (sessions, API tokens, single-use links, captchas), by id and by the
+    hash of the secret."""
+
+    def ajouter(self, jeton: Jeton) -> None:
+        """Store a new record; `Conflit` if its id or its empreinte is already stored."""
+        ...
+
+    def obtenir(self, jeton_id: str) -> Jeton:
+        """The record; `NonTrouve` if there is none."""
+        ...
+
+    def par_empreinte(self, empreinte: str) -> Jeton | None:
+        """The record of the secret whose SHA-256 is `empreinte`."""
+        ...
+
+    def enregistrer(self, jeton: Jeton) -> Jeton:
+        """As `StructureRepository.enregistrer`."""
+        ...
+
+    def supprimer(self, jeton_id: str) -> None:
+        """Forget a record (logout, revocation); nothing happens if there is none."""
+        ...
+
+    def pour_structure(self, structure_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        """The structure's records of that nature, oldest first."""
+        ...
+
+    def pour_utilisateur(self, utilisateur_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        """The user's records of that nature, oldest first."""
+        ...
+
+    def purger(self, avant: datetime) -> int:
+        """Delete the records that expired before `avant`; how many went."""
+        ...
+
+
+class CourrielRepository(Protocol):
+    """The outbox."""
+
+    def ajouter(self, courriel: Courriel) -> None:
+        """Queue a new email; `Conflit` if its id is taken."""
+        ...
+
+    def obtenir(self, courriel_id: str) -> Courriel:
+        """The email; `NonTrouve` if there is none."""
+        ...
+
+    def enregistrer(self, courriel: Courriel) -> Courriel:
+        """As `StructureRepository.enregistrer`."""
+        ...
+
+    def a_envoyer(self, maintenant: datetime, limite: int) -> Sequence[Courriel]:
+        """Up to `limite` unsent emails available at `maintenant` (`disponible_le` ≤
+        `maintenant`) and not given up, oldest `disponible_le` first."""
+        ...
+
+    def pour_destinataire(self, destinataire: str) -> Sequence[Courriel]:
+        """Every email to that address, sent or not, oldest first."""
+        ...
+
+
 class Sequences(Protocol):
     """Named counters that never hand out a value twice, whatever the concurrency."""
 
@@ -106,6 +171,12 @@ class UnitOfWork(Protocol):
 
     @property
     def sequences(self) -> Sequences: ...
+
+    @property
+    def jetons(self) -> JetonRepository: ...
+
+    @property
+    def courriels(self) -> CourrielRepository: ...
 
     def __enter__(self) -> Self: ...
 
