@@ -110,6 +110,43 @@ def test_un_dossier_qui_ne_contient_que_les_pieces_devient_un_stockage(dossier: 
     assert (dossier / "pieces" / "ab" / "cdef").read_bytes() == b"contenu"
 
 
+def test_un_stockage_d_avant_les_jetons_et_courriels_les_range_dans_leurs_dossiers(
+    dossier: Path,
+) -> None:
+    from datetime import timedelta
+
+    from chorus.domain.courriels import Courriel
+    from chorus.domain.jetons import Jeton, NatureJeton, empreinte_du_secret
+    from tests.contract.agregats import T0
+
+    _ajouter(UniteDeTravailFichiers(dossier), structure("s-1"))
+    # A store written by a version that had no such folders.
+    (dossier / "jetons").rmdir()
+    (dossier / "courriels").rmdir()
+    session = Jeton(
+        id="j-1",
+        nature=NatureJeton.SESSION,
+        empreinte=empreinte_du_secret("le secret"),
+        cree_le=T0,
+        expire_le=T0 + timedelta(hours=1),
+        utilisateur_id="u-1",
+    )
+    message = Courriel.nouveau(
+        id="c-1", destinataire="a@exemple.fr", sujet="Objet", corps="Texte", maintenant=T0
+    )
+    with UniteDeTravailFichiers(dossier) as uow:
+        assert uow.structures.obtenir("s-1") == structure("s-1")
+        uow.jetons.ajouter(session)
+        uow.courriels.ajouter(message)
+        uow.commit()
+    assert _document(dossier, "jetons/j-1.json")["empreinte"] == session.empreinte
+    assert "le secret" not in (dossier / "jetons" / "j-1.json").read_text(encoding="utf-8")
+    assert _document(dossier, "courriels/c-1.json")["destinataire"] == "a@exemple.fr"
+    with UniteDeTravailFichiers(dossier) as uow:
+        assert uow.jetons.obtenir("j-1") == session
+        assert uow.courriels.a_envoyer(T0, 5) == [message]
+
+
 # -- folders it refuses ------------------------------------------------------------------
 
 

@@ -113,7 +113,75 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         "0003_index_d_ordre",
         "0004_comptes_par_juridiction",
         "0005_filtres_dans_l_ordre",
+        "0006_jetons_et_courriels",
     ]
+
+
+def test_une_base_en_0005_passe_en_0006_sans_rien_perdre(base: Path) -> None:
+    from sqlite_utils import Database
+
+    from chorus.adapters.storage.sqlite import lignes_sql
+    from chorus.adapters.storage.sqlite.schema import MIGRATIONS
+    from chorus.domain.jetons import Jeton, NatureJeton
+    from tests.contract.agregats import structure_complete
+
+    cabinet = structure_complete("s-1")
+    with _brut(base) as brut:
+        ancienne = Database(brut)
+        MIGRATIONS.apply(ancienne, stop_before="0006_jetons_et_courriels")
+        assert "jetons" not in ancienne.table_names()
+        ligne = lignes_sql.ligne_structure(cabinet)
+        brut.execute(
+            f"INSERT INTO structures ({', '.join(ligne)}) VALUES ({', '.join('?' * len(ligne))})",
+            list(ligne.values()),
+        )
+    session = Jeton(
+        id="j-1", nature=NatureJeton.SESSION, empreinte="e" * 64, cree_le=T0, expire_le=heure(1)
+    )
+    unite = UniteDeTravailSqlite(base)
+    try:
+        with unite:
+            assert unite.structures.obtenir("s-1") == cabinet
+            unite.jetons.ajouter(session)
+            unite.commit()
+        with unite:
+            assert unite.jetons.par_empreinte("e" * 64) == session
+    finally:
+        unite.fermer()
+    with _brut(base) as brut:
+        noms = [n for (n,) in brut.execute("SELECT name FROM _sqlite_migrations")]
+    assert noms[-2:] == ["0005_filtres_dans_l_ordre", "0006_jetons_et_courriels"]
+
+
+def test_jetons_et_courriels_se_lisent_par_un_index_sans_tri(uow: UniteDeTravailSqlite) -> None:
+    """The outbox and the sessions grow with use: none of the repositories' reads scans the
+    table or sorts (each statement they run is explained as it was run)."""
+    from chorus.domain.jetons import NatureJeton
+
+    executees: list[str] = []
+    with uow:
+        db = uow.jetons._db
+        db.conn.set_trace_callback(executees.append)
+        try:
+            uow.jetons.par_empreinte("e")
+            uow.jetons.pour_utilisateur("u-1", NatureJeton.SESSION)
+            uow.jetons.pour_structure("s-1", NatureJeton.API)
+            uow.jetons.purger(T0)
+            uow.courriels.a_envoyer(T0, 10)
+            uow.courriels.pour_destinataire("a@exemple.fr")
+        finally:
+            db.conn.set_trace_callback(None)
+        plans = {
+            requete: " | ".join(
+                ligne["detail"] for ligne in db.execute(f"EXPLAIN QUERY PLAN {requete}")
+            )
+            for requete in executees
+        }
+    assert len(plans) == 6, executees
+    for requete, plan in plans.items():
+        assert "SEARCH" in plan, (requete, plan)
+        assert "SCAN" not in plan, (requete, plan)
+        assert "TEMP B-TREE" not in plan, (requete, plan)
 
 
 def test_une_base_d_une_version_plus_recente_est_refusee(base: Path) -> None:

@@ -6,12 +6,14 @@ from typing import TypeVar
 
 import attrs
 
+from chorus.domain.courriels import Courriel
 from chorus.domain.errors import ConflitDeVersion, NonTrouve
+from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import Utilisateur
 
-A = TypeVar("A", Structure, Utilisateur, Memoire)
+A = TypeVar("A", Structure, Utilisateur, Memoire, Jeton, Courriel)
 
 
 def version_suivante(stockee: int | None, agregat: A) -> A:

@@ -15,7 +15,9 @@ from typing import TypeVar
 from chorus.adapters.storage.erreurs import StockageInutilisable
 from chorus.adapters.storage.files import generation
 from chorus.adapters.storage.files.disposition import (
+    COURRIELS,
     GENERATION,
+    JETONS,
     MEMOIRES,
     PREFIXE_TEMPORAIRE,
     SEQUENCES,
@@ -32,11 +34,13 @@ from chorus.adapters.storage.files.noms import (
     identifiant_du_nom,
     nom_de_fichier,
 )
+from chorus.domain.courriels import Courriel
+from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import Utilisateur
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel)
 
 
 def rafraichir(cache: Instantane | None, racine: Path) -> Instantane:
@@ -64,6 +68,10 @@ def charger(racine: Path, sur_disque: generation.Generation, octets: bytes) -> I
         cache.utilisateurs.poser(_lire(racine, UTILISATEURS, nom, Utilisateur))
     for nom in _documents(racine, MEMOIRES):
         cache.poser_memoire(_lire(racine, MEMOIRES, nom, Memoire))
+    for nom in _documents(racine, JETONS):
+        cache.jetons.poser(_lire(racine, JETONS, nom, Jeton))
+    for nom in _documents(racine, COURRIELS):
+        cache.courriels.poser(_lire(racine, COURRIELS, nom, Courriel))
     cache.sequences = _lire_sequences(racine)
     return cache
 
@@ -134,6 +142,16 @@ def _relire(cache: Instantane, racine: Path, document: str) -> None:
             identifiant = _identifiant(cache.memoires, nom)
             if identifiant is not None:
                 cache.retirer_memoire(identifiant)
+    elif dossier == JETONS:
+        if present:
+            cache.jetons.poser(_lire(racine, dossier, nom, Jeton))
+        else:
+            _oublier(cache.jetons, nom)
+    elif dossier == COURRIELS:
+        if present:
+            cache.courriels.poser(_lire(racine, dossier, nom, Courriel))
+        else:
+            _oublier(cache.courriels, nom)
     else:
         raise illisible(
             racine / GENERATION, racine, f"document inconnu {document!r} dans l'historique"

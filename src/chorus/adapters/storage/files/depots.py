@@ -8,18 +8,25 @@ than a scan, and searches scan the résumés with the ports' reference filter an
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from chorus.adapters.storage.files.instantane import (
+    INDEX_DESTINATAIRE,
     INDEX_EMAIL,
     INDEX_EMPREINTE,
     INDEX_IDENTIFIANT,
+    INDEX_NON_ENVOYE,
     INDEX_NUMERO,
+    INDEX_STRUCTURE,
+    INDEX_UTILISATEUR,
 )
 from chorus.adapters.storage.files.transaction import Transaction, Vue
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
+from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, NonTrouve
+from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.utilisateur import Utilisateur
@@ -27,7 +34,7 @@ from chorus.ports.requetes import (
     ResumeMemoire,
 )
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel)
 
 
 class _Depot:
@@ -146,6 +153,98 @@ class DepotMemoires(_Depot):
         # The store itself refuses to lose a sent mémoire, whatever the caller checked.
         self.obtenir(memoire_id).verifier_suppression()
         self._t.retirer_memoire(memoire_id)
+
+
+_JETON_EXISTANT = "Ce jeton existe déjà."
+
+
+class DepotJetons(_Depot):
+    """Secrets' records, stored under ``jetons/``."""
+
+    def ajouter(self, jeton: Jeton) -> None:
+        vue = self._t.jetons
+        if vue.obtenir(jeton.id) is not None or self.par_empreinte(jeton.empreinte) is not None:
+            raise Conflit(_JETON_EXISTANT, champ="jeton")
+        vue.poser(jeton)
+
+    def obtenir(self, jeton_id: str) -> Jeton:
+        jeton = self._t.jetons.obtenir(jeton_id)
+        if jeton is None:
+            raise NonTrouve("Introuvable : ce jeton n'existe pas.")
+        return jeton
+
+    def par_empreinte(self, empreinte: str) -> Jeton | None:
+        return self._t.jetons.chercher(INDEX_EMPREINTE, empreinte)
+
+    def enregistrer(self, jeton: Jeton) -> Jeton:
+        vue = self._t.jetons
+        suivant = _suivante(vue, jeton)
+        autre = self.par_empreinte(suivant.empreinte)
+        if autre is not None and autre.id != jeton.id:
+            raise Conflit(_JETON_EXISTANT, champ="jeton")
+        vue.poser(suivant)
+        return suivant
+
+    def supprimer(self, jeton_id: str) -> None:
+        vue = self._t.jetons
+        if vue.obtenir(jeton_id) is not None:
+            vue.retirer(jeton_id)
+
+    def pour_structure(self, structure_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        return _plus_anciens(self._t.jetons.tous_pour(INDEX_STRUCTURE, (structure_id, nature)))
+
+    def pour_utilisateur(self, utilisateur_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        return _plus_anciens(self._t.jetons.tous_pour(INDEX_UTILISATEUR, (utilisateur_id, nature)))
+
+    def purger(self, avant: datetime) -> int:
+        vue = self._t.jetons
+        perimes = [j.id for j in vue.tous() if j.expire_le < avant]
+        for jeton_id in perimes:
+            vue.retirer(jeton_id)
+        return len(perimes)
+
+
+def _plus_anciens(jetons: Iterable[Jeton]) -> list[Jeton]:
+    return sorted(jetons, key=lambda j: (j.cree_le, j.id))
+
+
+class DepotCourriels(_Depot):
+    """The outbox, stored under ``courriels/``."""
+
+    def ajouter(self, courriel: Courriel) -> None:
+        vue = self._t.courriels
+        if vue.obtenir(courriel.id) is not None:
+            raise Conflit("Ce courriel existe déjà.", champ="courriel")
+        vue.poser(courriel)
+
+    def obtenir(self, courriel_id: str) -> Courriel:
+        courriel = self._t.courriels.obtenir(courriel_id)
+        if courriel is None:
+            raise NonTrouve("Introuvable : ce courriel n'existe pas.")
+        return courriel
+
+    def enregistrer(self, courriel: Courriel) -> Courriel:
+        vue = self._t.courriels
+        suivant = _suivante(vue, courriel)
+        vue.poser(suivant)
+        return suivant
+
+    def a_envoyer(self, maintenant: datetime, limite: int) -> Sequence[Courriel]:
+        prets = sorted(
+            (
+                c
+                for c in self._t.courriels.tous_pour(INDEX_NON_ENVOYE, True)
+                if c.tentatives < ESSAIS_MAXIMUM and c.disponible_le <= maintenant
+            ),
+            key=lambda c: (c.disponible_le, c.id),
+        )
+        return prets[: max(0, limite)]
+
+    def pour_destinataire(self, destinataire: str) -> Sequence[Courriel]:
+        return sorted(
+            self._t.courriels.tous_pour(INDEX_DESTINATAIRE, destinataire),
+            key=lambda c: (c.cree_le, c.id),
+        )
 
 
 class RequetesMemoires(_Depot, RequetesParParcours):

@@ -8,6 +8,8 @@
       structures/<id>.json      one document per aggregate (see `noms` for the file names)
       utilisateurs/<id>.json
       memoires/<id>.json
+      jetons/<id>.json          secrets' records (only the SHA-256 of each secret)
+      courriels/<id>.json       the outbox, sent emails included
       sequences.json            {"MJ": 12, ...}
       generation.json           which commit the documents are at (see `generation`)
       journal.json              only while a commit is being applied (see `journal`)
@@ -42,7 +44,10 @@ PREFIXE_TEMPORAIRE = ".tmp-"
 STRUCTURES = "structures"
 UTILISATEURS = "utilisateurs"
 MEMOIRES = "memoires"
-DOSSIERS_DE_DOCUMENTS = (STRUCTURES, UTILISATEURS, MEMOIRES)
+JETONS = "jetons"
+COURRIELS = "courriels"
+# A store made before a folder existed gets it when it is next opened (see `ouverture`).
+DOSSIERS_DE_DOCUMENTS = (STRUCTURES, UTILISATEURS, MEMOIRES, JETONS, COURRIELS)
 
 T = TypeVar("T")
 

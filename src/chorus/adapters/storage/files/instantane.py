@@ -11,6 +11,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, Protocol, TypeVar
 
 from chorus.adapters.storage.files.generation import Generation
+from chorus.domain.courriels import Courriel
+from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import Utilisateur
@@ -64,6 +66,10 @@ INDEX_IDENTIFIANT = "identifiant"
 INDEX_EMAIL = "email"
 INDEX_NUMERO = "numero"
 INDEX_EMPREINTE = "empreinte"
+INDEX_UTILISATEUR = "utilisateur"
+INDEX_STRUCTURE = "structure"
+INDEX_NON_ENVOYE = "non_envoye"
+INDEX_DESTINATAIRE = "destinataire"
 
 
 def _cle_identifiant(structure: Structure) -> Hashable:
@@ -82,6 +88,27 @@ def _cle_empreinte(memoire: Memoire) -> Hashable | None:
     return memoire.certificat.empreinte if memoire.certificat is not None else None
 
 
+def _cle_empreinte_jeton(jeton: Jeton) -> Hashable:
+    return jeton.empreinte
+
+
+def _cle_utilisateur(jeton: Jeton) -> tuple[str, NatureJeton] | None:
+    return None if jeton.utilisateur_id is None else (jeton.utilisateur_id, jeton.nature)
+
+
+def _cle_structure(jeton: Jeton) -> tuple[str, NatureJeton] | None:
+    return None if jeton.structure_id is None else (jeton.structure_id, jeton.nature)
+
+
+def _cle_non_envoye(courriel: Courriel) -> Hashable | None:
+    # The outbox keeps every email sent: the sender only looks at the others.
+    return True if courriel.envoye_le is None else None
+
+
+def _cle_destinataire(courriel: Courriel) -> Hashable:
+    return courriel.destinataire
+
+
 class Instantane:
     """The committed state of the store as this process last read or wrote it."""
 
@@ -94,6 +121,16 @@ class Instantane:
         self.utilisateurs: Collection[Utilisateur] = Collection({INDEX_EMAIL: _cle_email})
         self.memoires: Collection[Memoire] = Collection(
             {INDEX_NUMERO: _cle_numero, INDEX_EMPREINTE: _cle_empreinte}
+        )
+        self.jetons: Collection[Jeton] = Collection(
+            {
+                INDEX_EMPREINTE: _cle_empreinte_jeton,
+                INDEX_UTILISATEUR: _cle_utilisateur,
+                INDEX_STRUCTURE: _cle_structure,
+            }
+        )
+        self.courriels: Collection[Courriel] = Collection(
+            {INDEX_NON_ENVOYE: _cle_non_envoye, INDEX_DESTINATAIRE: _cle_destinataire}
         )
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}

@@ -7,11 +7,13 @@ the cache itself changes only once a commit is on disk. A rollback forgets the r
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from typing import Generic
 
 from chorus.adapters.codec import vers_donnees
 from chorus.adapters.storage.files.disposition import (
+    COURRIELS,
+    JETONS,
     MEMOIRES,
     SEQUENCES,
     STRUCTURES,
@@ -20,6 +22,8 @@ from chorus.adapters.storage.files.disposition import (
 )
 from chorus.adapters.storage.files.instantane import A, Collection, Instantane
 from chorus.adapters.storage.files.noms import nom_de_fichier
+from chorus.domain.courriels import Courriel
+from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import Utilisateur
@@ -58,6 +62,16 @@ class Vue(Generic[A]):
                 return self._base.par_id[identifiant]
         return None
 
+    def tous_pour(self, index: str, valeur: Hashable) -> Iterator[A]:
+        """Every aggregate whose key for `index` is `valeur`, in no particular order."""
+        cle = self._base.cles[index]
+        for identifiant in self._base.ids_pour(index, valeur):
+            if identifiant not in self.changes:
+                yield self._base.par_id[identifiant]
+        for change in self.changes.values():
+            if change is not None and cle(change) == valeur:
+                yield change
+
     def poser(self, agregat: A) -> None:
         self.changes[agregat.id] = agregat
 
@@ -77,6 +91,8 @@ class Transaction:
         self.structures: Vue[Structure] = Vue(base.structures)
         self.utilisateurs: Vue[Utilisateur] = Vue(base.utilisateurs)
         self.memoires: Vue[Memoire] = Vue(base.memoires)
+        self.jetons: Vue[Jeton] = Vue(base.jetons)
+        self.courriels: Vue[Courriel] = Vue(base.courriels)
         # The résumés of the mémoires this transaction set.
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
@@ -103,6 +119,8 @@ class Transaction:
             self.structures.changes
             or self.utilisateurs.changes
             or self.memoires.changes
+            or self.jetons.changes
+            or self.courriels.changes
             or self.sequences
         )
 
@@ -110,10 +128,17 @@ class Transaction:
         """What committing writes (path relative to the store → content) and deletes."""
         ecritures: dict[str, bytes] = {}
         suppressions: list[str] = []
-        vues: tuple[tuple[str, Vue[Structure] | Vue[Utilisateur] | Vue[Memoire]], ...] = (
+        vues: Sequence[
+            tuple[
+                str,
+                Vue[Structure] | Vue[Utilisateur] | Vue[Memoire] | Vue[Jeton] | Vue[Courriel],
+            ]
+        ] = (
             (STRUCTURES, self.structures),
             (UTILISATEURS, self.utilisateurs),
             (MEMOIRES, self.memoires),
+            (JETONS, self.jetons),
+            (COURRIELS, self.courriels),
         )
         for dossier, vue in vues:
             for identifiant, agregat in vue.changes.items():
@@ -139,9 +164,19 @@ class Transaction:
                 base.utilisateurs.retirer(utilisateur_id)
             else:
                 base.utilisateurs.poser(utilisateur)
+        _integrer(self.jetons, base.jetons)
+        _integrer(self.courriels, base.courriels)
         for memoire_id, memoire in self.memoires.changes.items():
             if memoire is None:
                 base.retirer_memoire(memoire_id)
             else:
                 base.poser_memoire(memoire, self.resumes[memoire_id])
         base.sequences.update(self.sequences)
+
+
+def _integrer(vue: Vue[A], collection: Collection[A]) -> None:
+    for identifiant, agregat in vue.changes.items():
+        if agregat is None:
+            collection.retirer(identifiant)
+        else:
+            collection.poser(agregat)

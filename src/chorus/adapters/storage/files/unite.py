@@ -10,6 +10,8 @@ from typing import Self
 from chorus.adapters.storage.files import journal
 from chorus.adapters.storage.files.chargement import rafraichir
 from chorus.adapters.storage.files.depots import (
+    DepotCourriels,
+    DepotJetons,
     DepotMemoires,
     DepotStructures,
     DepotUtilisateurs,
@@ -46,6 +48,8 @@ class UniteDeTravailFichiers:
         self.memoires = DepotMemoires(self._transaction)
         self.requetes = RequetesMemoires(self._transaction)
         self.sequences = SequencesFichiers(self._transaction)
+        self.jetons = DepotJetons(self._transaction)
+        self.courriels = DepotCourriels(self._transaction)
 
     def _en_cours(self) -> Transaction | None:
         transaction: Transaction | None = getattr(self._local, "transaction", None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
@@ -18,7 +19,9 @@ import attrs
 
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
+from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, NonTrouve
+from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.utilisateur import Utilisateur
@@ -34,6 +37,8 @@ class _Etat:
     memoires: dict[str, Memoire] = attrs.Factory(dict)
     resumes: dict[str, ResumeMemoire] = attrs.Factory(dict)
     sequences: dict[str, int] = attrs.Factory(dict)
+    jetons: dict[str, Jeton] = attrs.Factory(dict)
+    courriels: dict[str, Courriel] = attrs.Factory(dict)
 
     def copie(self) -> _Etat:
         return _Etat(
@@ -42,6 +47,8 @@ class _Etat:
             dict(self.memoires),
             dict(self.resumes),
             dict(self.sequences),
+            dict(self.jetons),
+            dict(self.courriels),
         )
 
 
@@ -69,7 +76,7 @@ class _Depot:
         return self._uow.etat_a_ecrire()
 
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel)
 
 
 def _suivante(stockes: dict[str, _A], agregat: _A) -> _A:
@@ -194,6 +201,97 @@ class DepotMemoires(_Depot):
         del etat.resumes[memoire_id]
 
 
+class DepotJetons(_Depot):
+    def ajouter(self, jeton: Jeton) -> None:
+        if jeton.id in self._etat.jetons or self.par_empreinte(jeton.empreinte) is not None:
+            raise Conflit("Ce jeton existe déjà.", champ="jeton")
+        self._ecrit.jetons[jeton.id] = jeton
+
+    def obtenir(self, jeton_id: str) -> Jeton:
+        try:
+            return self._etat.jetons[jeton_id]
+        except KeyError:
+            raise NonTrouve("Introuvable : ce jeton n'existe pas.") from None
+
+    def par_empreinte(self, empreinte: str) -> Jeton | None:
+        return next((j for j in self._etat.jetons.values() if j.empreinte == empreinte), None)
+
+    def enregistrer(self, jeton: Jeton) -> Jeton:
+        suivant = _suivante(self._etat.jetons, jeton)
+        autre = self.par_empreinte(suivant.empreinte)
+        if autre is not None and autre.id != jeton.id:
+            raise Conflit("Ce jeton existe déjà.", champ="jeton")
+        self._ecrit.jetons[jeton.id] = suivant
+        return suivant
+
+    def supprimer(self, jeton_id: str) -> None:
+        if jeton_id in self._etat.jetons:
+            del self._ecrit.jetons[jeton_id]
+
+    def pour_structure(self, structure_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        return _plus_anciens(
+            j
+            for j in self._etat.jetons.values()
+            if j.structure_id == structure_id and j.nature is nature
+        )
+
+    def pour_utilisateur(self, utilisateur_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        return _plus_anciens(
+            j
+            for j in self._etat.jetons.values()
+            if j.utilisateur_id == utilisateur_id and j.nature is nature
+        )
+
+    def purger(self, avant: datetime) -> int:
+        perimes = [j.id for j in self._etat.jetons.values() if j.expire_le < avant]
+        if perimes:
+            jetons = self._ecrit.jetons
+            for jeton_id in perimes:
+                del jetons[jeton_id]
+        return len(perimes)
+
+
+def _plus_anciens(jetons: Iterable[Jeton]) -> list[Jeton]:
+    return sorted(jetons, key=lambda j: (j.cree_le, j.id))
+
+
+class DepotCourriels(_Depot):
+    def ajouter(self, courriel: Courriel) -> None:
+        if courriel.id in self._etat.courriels:
+            raise Conflit("Ce courriel existe déjà.", champ="courriel")
+        self._ecrit.courriels[courriel.id] = courriel
+
+    def obtenir(self, courriel_id: str) -> Courriel:
+        try:
+            return self._etat.courriels[courriel_id]
+        except KeyError:
+            raise NonTrouve("Introuvable : ce courriel n'existe pas.") from None
+
+    def enregistrer(self, courriel: Courriel) -> Courriel:
+        suivant = _suivante(self._etat.courriels, courriel)
+        self._ecrit.courriels[courriel.id] = suivant
+        return suivant
+
+    def a_envoyer(self, maintenant: datetime, limite: int) -> Sequence[Courriel]:
+        prets = sorted(
+            (
+                c
+                for c in self._etat.courriels.values()
+                if c.envoye_le is None
+                and c.tentatives < ESSAIS_MAXIMUM
+                and c.disponible_le <= maintenant
+            ),
+            key=lambda c: (c.disponible_le, c.id),
+        )
+        return prets[: max(0, limite)]
+
+    def pour_destinataire(self, destinataire: str) -> Sequence[Courriel]:
+        return sorted(
+            (c for c in self._etat.courriels.values() if c.destinataire == destinataire),
+            key=lambda c: (c.cree_le, c.id),
+        )
+
+
 class RequetesMemoires(_Depot, RequetesParParcours):
     def _resumes(self) -> Iterable[ResumeMemoire]:
         return self._etat.resumes.values()
@@ -224,6 +322,8 @@ class UniteDeTravailEnMemoire:
         self.memoires = DepotMemoires(self)
         self.requetes = RequetesMemoires(self)
         self.sequences = SequencesEnMemoire(self)
+        self.jetons = DepotJetons(self)
+        self.courriels = DepotCourriels(self)
 
     @property
     def etat(self) -> _Etat:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from chorus.adapters.storage.sqlite import lignes_sql
+from chorus.adapters.storage.sqlite import lignes_comptes, lignes_sql
+from chorus.adapters.storage.sqlite.lignes_sql import instant_en_entier
 from chorus.adapters.storage.sqlite.recherche import (
     Compteurs,
     Condition,
@@ -26,7 +28,9 @@ from chorus.adapters.storage.sqlite.recherche import (
 from chorus.adapters.storage.sqlite.schema import PREFIXE_DES_REFUS
 from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.acces import Perimetre
+from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve, TransitionInvalide
+from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
@@ -40,7 +44,7 @@ from chorus.ports.requetes import (
     Tri,
 )
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire)
+_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel)
 
 
 class _Depot:
@@ -427,6 +431,95 @@ class RequetesMemoires(_Depot):
             statut = StatutMemoire(code)
             par_statut[statut] = par_statut.get(statut, 0) + nombre
         return comptes
+
+
+_JETON_EXISTANT = "Ce jeton existe déjà."
+
+
+class DepotJetons(_Depot):
+    def ajouter(self, jeton: Jeton) -> None:
+        if (
+            self._une(
+                "SELECT 1 FROM jetons WHERE id = ? OR empreinte = ?", (jeton.id, jeton.empreinte)
+            )
+            is not None
+        ):
+            raise Conflit(_JETON_EXISTANT, champ="jeton")
+        self._inserer("jetons", lignes_comptes.ligne_jeton(jeton))
+
+    def obtenir(self, jeton_id: str) -> Jeton:
+        ligne = self._une("SELECT * FROM jetons WHERE id = ?", (jeton_id,))
+        if ligne is None:
+            raise NonTrouve("Introuvable : ce jeton n'existe pas.")
+        return lignes_comptes.jeton_de(ligne)
+
+    def par_empreinte(self, empreinte: str) -> Jeton | None:
+        ligne = self._une("SELECT * FROM jetons WHERE empreinte = ?", (empreinte,))
+        return None if ligne is None else lignes_comptes.jeton_de(ligne)
+
+    def enregistrer(self, jeton: Jeton) -> Jeton:
+        suivant = self._suivante("jetons", jeton)
+        try:
+            self._remplacer("jetons", lignes_comptes.ligne_jeton(suivant), jeton.version)
+        except sqlite3.IntegrityError:
+            raise Conflit(_JETON_EXISTANT, champ="jeton") from None
+        return suivant
+
+    def supprimer(self, jeton_id: str) -> None:
+        self._db.execute("DELETE FROM jetons WHERE id = ?", (jeton_id,))
+
+    def _de(self, colonne: str, valeur: str, nature: NatureJeton) -> list[Jeton]:
+        lignes = self._db.execute(
+            f"SELECT * FROM jetons WHERE {colonne} = ? AND nature = ? ORDER BY cree_le, id",
+            (valeur, nature.value),
+        )
+        return [lignes_comptes.jeton_de(ligne) for ligne in lignes]
+
+    def pour_structure(self, structure_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        return self._de("structure_id", structure_id, nature)
+
+    def pour_utilisateur(self, utilisateur_id: str, nature: NatureJeton) -> Sequence[Jeton]:
+        return self._de("utilisateur_id", utilisateur_id, nature)
+
+    def purger(self, avant: datetime) -> int:
+        curseur = self._db.execute(
+            "DELETE FROM jetons WHERE expire_le < ?", (instant_en_entier(avant),)
+        )
+        nombre: int = curseur.rowcount
+        return nombre
+
+
+class DepotCourriels(_Depot):
+    def ajouter(self, courriel: Courriel) -> None:
+        if self._une("SELECT 1 FROM courriels WHERE id = ?", (courriel.id,)) is not None:
+            raise Conflit("Ce courriel existe déjà.", champ="courriel")
+        self._inserer("courriels", lignes_comptes.ligne_courriel(courriel))
+
+    def obtenir(self, courriel_id: str) -> Courriel:
+        ligne = self._une("SELECT * FROM courriels WHERE id = ?", (courriel_id,))
+        if ligne is None:
+            raise NonTrouve("Introuvable : ce courriel n'existe pas.")
+        return lignes_comptes.courriel_de(ligne)
+
+    def enregistrer(self, courriel: Courriel) -> Courriel:
+        suivant = self._suivante("courriels", courriel)
+        self._remplacer("courriels", lignes_comptes.ligne_courriel(suivant), courriel.version)
+        return suivant
+
+    def a_envoyer(self, maintenant: datetime, limite: int) -> Sequence[Courriel]:
+        lignes = self._db.execute(
+            "SELECT * FROM courriels WHERE envoye_le IS NULL AND disponible_le <= ? "
+            "AND tentatives < ? ORDER BY disponible_le, id LIMIT ?",
+            (instant_en_entier(maintenant), ESSAIS_MAXIMUM, max(0, limite)),
+        )
+        return [lignes_comptes.courriel_de(ligne) for ligne in lignes]
+
+    def pour_destinataire(self, destinataire: str) -> Sequence[Courriel]:
+        lignes = self._db.execute(
+            "SELECT * FROM courriels WHERE destinataire = ? ORDER BY cree_le, id",
+            (destinataire,),
+        )
+        return [lignes_comptes.courriel_de(ligne) for ligne in lignes]
 
 
 class SequencesSqlite(_Depot):

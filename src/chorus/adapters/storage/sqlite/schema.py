@@ -375,6 +375,53 @@ def _filtres_dans_l_ordre(db: Database) -> None:
         db.execute(instruction)
 
 
+_JETONS_ET_COURRIELS = (
+    # Secrets are looked up by their hash only; the owner's columns list a user's sessions
+    # or a structure's API tokens, `expire_le` lets the purge delete without a full scan.
+    """
+    CREATE TABLE jetons (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        nature TEXT NOT NULL,
+        empreinte TEXT NOT NULL UNIQUE,
+        utilisateur_id TEXT,
+        structure_id TEXT,
+        cree_le INTEGER NOT NULL,
+        expire_le INTEGER NOT NULL,
+        document TEXT NOT NULL CHECK (json_valid(document))
+    ) STRICT
+    """,
+    "CREATE INDEX jetons_utilisateur ON jetons (utilisateur_id, nature, cree_le, id) "
+    "WHERE utilisateur_id IS NOT NULL",
+    "CREATE INDEX jetons_structure ON jetons (structure_id, nature, cree_le, id) "
+    "WHERE structure_id IS NOT NULL",
+    "CREATE INDEX jetons_expiration ON jetons (expire_le)",
+    """
+    CREATE TABLE courriels (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        destinataire TEXT NOT NULL,
+        cree_le INTEGER NOT NULL,
+        disponible_le INTEGER NOT NULL,
+        envoye_le INTEGER,
+        tentatives INTEGER NOT NULL CHECK (tentatives >= 0),
+        document TEXT NOT NULL CHECK (json_valid(document))
+    ) STRICT
+    """,
+    # The sender's query reads only the unsent emails, in the order it takes them; the
+    # outbox keeps every email sent, which this index leaves out.
+    "CREATE INDEX courriels_a_envoyer ON courriels (disponible_le, id, tentatives) "
+    "WHERE envoye_le IS NULL",
+    "CREATE INDEX courriels_destinataire ON courriels (destinataire, cree_le, id)",
+)
+
+
+@MIGRATIONS(name="0006_jetons_et_courriels")
+def _jetons_et_courriels(db: Database) -> None:
+    for instruction in _JETONS_ET_COURRIELS:
+        db.execute(instruction)
+
+
 # Every migration this version knows; a database that applied another one is newer.
 NOMS_DES_MIGRATIONS = frozenset(
     {
@@ -383,6 +430,7 @@ NOMS_DES_MIGRATIONS = frozenset(
         "0003_index_d_ordre",
         "0004_comptes_par_juridiction",
         "0005_filtres_dans_l_ordre",
+        "0006_jetons_et_courriels",
     }
 )
 
@@ -396,5 +444,7 @@ TABLES = frozenset(
         "sequences",
         "comptes_par_statut",
         "comptes_par_juridiction",
+        "jetons",
+        "courriels",
     }
 )

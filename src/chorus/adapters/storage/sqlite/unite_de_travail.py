@@ -19,6 +19,8 @@ from sqlite_utils import Database
 
 from chorus.adapters.storage.sqlite.connexion import ouvrir, stockage_en_panne
 from chorus.adapters.storage.sqlite.depots import (
+    DepotCourriels,
+    DepotJetons,
     DepotMemoires,
     DepotStructures,
     DepotUtilisateurs,
@@ -48,6 +50,8 @@ class UniteDeTravailSqlite:
         self.memoires = DepotMemoires(self._db)
         self.requetes = RequetesMemoires(self._db)
         self.sequences = SequencesSqlite(self._db)
+        self.jetons = DepotJetons(self._db)
+        self.courriels = DepotCourriels(self._db)
 
     def _db(self) -> Database:
         """This thread's connection, inside its transaction."""
