@@ -12,6 +12,7 @@ from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoi
 from chorus.adapters.systeme.horloges import HorlogeFixe
 from chorus.adapters.systeme.identifiants import IdsSequentiels
 from chorus.bootstrap import Chorus, assembler
+from chorus.domain.courriels import Courriel
 from chorus.domain.entete import EnTete, TypeTva
 from chorus.domain.lignes import SaisieLigne
 from chorus.domain.memoire import Memoire
@@ -28,7 +29,9 @@ from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.systeme import BlobStore
+from chorus.services.comptes import ReglagesComptes
 from chorus.services.contexte import Ports
+from tests.doubles import DessinateurFactice, SecretsPrevisibles, hacheur_rapide
 
 MAINTENANT = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
 AUJOURDHUI = date(2024, 6, 14)
@@ -46,7 +49,12 @@ def construire_chorus(
     uow: UnitOfWork | None = None,
     blobs: BlobStore | None = None,
     debut: datetime = MAINTENANT,
+    *,
+    reglages: ReglagesComptes | None = None,
 ) -> Chorus:
+    """Chorus on memory storage (unless given another) at a fixed instant, with the account
+    doubles of `tests.doubles`: a fast argon2id, predictable secrets, every captcha showing
+    `CODE_CAPTCHA`."""
     return assembler(
         Ports(
             uow=uow or UniteDeTravailEnMemoire(),
@@ -54,8 +62,18 @@ def construire_chorus(
             ids=IdsSequentiels(),
             blobs=blobs or BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
-        )
+        ),
+        reglages=reglages,
+        hacheur=hacheur_rapide(),
+        secrets=SecretsPrevisibles(),
+        dessinateur=DessinateurFactice(),
     )
+
+
+def courriels_pour(chorus: Chorus, destinataire: str) -> list[Courriel]:
+    """The outbox's emails to `destinataire`, oldest first."""
+    with chorus.ports.uow as uow:
+        return list(uow.courriels.pour_destinataire(destinataire))
 
 
 def saisie_ligne(
@@ -100,6 +118,15 @@ class Monde:
     agent_ailleurs: Utilisateur
     comptable: Utilisateur
     references: int = 0
+
+    def courriels(self, destinataire: str) -> list[Courriel]:
+        """The outbox's emails to `destinataire`, oldest first."""
+        return courriels_pour(self.chorus, destinataire)
+
+    def dernier_courriel(self, destinataire: str) -> Courriel:
+        courriels = self.courriels(destinataire)
+        assert courriels, f"aucun courriel pour {destinataire}"
+        return courriels[-1]
 
     @property
     def psy_id(self) -> str:
@@ -213,8 +240,13 @@ def _structure_prete(
     return s.obtenir(gestionnaire.id, structure.id)
 
 
-def construire_monde(uow: UnitOfWork | None = None, blobs: BlobStore | None = None) -> Monde:
-    chorus = construire_chorus(uow, blobs)
+def construire_monde(
+    uow: UnitOfWork | None = None,
+    blobs: BlobStore | None = None,
+    *,
+    reglages: ReglagesComptes | None = None,
+) -> Monde:
+    chorus = construire_chorus(uow, blobs, reglages=reglages)
     horloge = chorus.ports.clock
     assert isinstance(horloge, HorlogeFixe)
     u = chorus.utilisateurs

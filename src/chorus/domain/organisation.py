@@ -482,6 +482,39 @@ class Structure:
         autres = tuple(r for r in self.rattachements if r.utilisateur_id != utilisateur_id)
         return attrs.evolve(self, rattachements=(*autres, nouveau))
 
+    def ajouter_compte_technique(
+        self,
+        *,
+        utilisateur_id: str,
+        rattachement_id: str,
+        habilitation: Habilitation,
+        maintenant: datetime,
+    ) -> Structure:
+        """Attach an API token's account: a member at once (no request to decide, the
+        gestionnaire creating the token is the decision), never a gestionnaire, with the one
+        habilitation the token grants."""
+        if self.rattachement_de(utilisateur_id) is not None:
+            raise Conflit("Ce compte est déjà rattaché à la structure.", champ="utilisateur_id")
+        if habilitation.utilisateur_id != utilisateur_id:
+            raise ValidationError(
+                "L'habilitation d'un compte technique doit être la sienne.",
+                champ="utilisateur_id",
+            )
+        if habilitation.service_id is not None:
+            self.service(habilitation.service_id)
+        rattachement = Rattachement(
+            id=rattachement_id,
+            utilisateur_id=utilisateur_id,
+            statut=StatutRattachement.VALIDEE,
+            date_demande=maintenant,
+            date_decision=maintenant,
+        )
+        return attrs.evolve(
+            self,
+            rattachements=(*self.rattachements, rattachement),
+            habilitations=(*self.habilitations, habilitation),
+        )
+
     def _decider(
         self, rattachement_id: str, statut: StatutRattachement, maintenant: datetime
     ) -> Structure:

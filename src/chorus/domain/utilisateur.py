@@ -99,9 +99,33 @@ class Utilisateur:
     def nom_complet(self) -> str:
         return f"{self.prenom} {self.nom}"
 
+    @staticmethod
+    def creer_technique(
+        *, id: str, structure_id: str, libelle: str, maintenant: datetime
+    ) -> Utilisateur:
+        """The account an API token of `structure_id` acts as: active, without password,
+        named after the token's `libelle`, with an address nobody can own (the reserved
+        `.invalid` top-level domain) so that it never collides with a person's."""
+        return attrs.evolve(
+            Utilisateur.creer(
+                id=id,
+                email=f"jeton-{id}@{DOMAINE_COMPTES_TECHNIQUES}",
+                nom=texte_obligatoire(libelle, "libelle", maximum=100)[:80],
+                prenom="Jeton d'API",
+                maintenant=maintenant,
+                statut=StatutUtilisateur.ACTIF,
+            ),
+            technique_pour=structure_id,
+        )
+
     @property
     def est_agent(self) -> bool:
         return self.role is not None
+
+    @property
+    def est_technique(self) -> bool:
+        """An API token's account: it acts only through its token, never logs in."""
+        return self.technique_pour is not None
 
     def modifier(
         self,
@@ -142,11 +166,13 @@ class Utilisateur:
         return self.verrouille_jusqu_au is not None and maintenant < self.verrouille_jusqu_au
 
     def exiger_non_verrouille(self, maintenant: datetime) -> None:
-        """`CompteVerrouille` while the lock that 5 failed logins set is running."""
+        """`CompteVerrouille` while the lock that 5 failed logins set is running.
+
+        The lock also holds back a password reset: a reset asks the secret answer, which the
+        lock protects from guessing as much as the password."""
         if self.verrouille_jusqu_au is not None and maintenant < self.verrouille_jusqu_au:
             raise CompteVerrouille(
-                "Ce compte est verrouillé après 5 échecs de connexion ; réessayez dans une "
-                "heure ou réinitialisez votre mot de passe.",
+                "Ce compte est verrouillé après 5 échecs de connexion : réessayez dans une heure.",
                 jusqu_au=self.verrouille_jusqu_au,
             )
 
@@ -177,6 +203,8 @@ class Utilisateur:
 
 
 ECHECS_AVANT_VERROUILLAGE = 5
+DOMAINE_COMPTES_TECHNIQUES = "api.chorus.invalid"
+"""Where the addresses of API tokens' accounts live; refused to people signing up."""
 DUREE_VERROUILLAGE = timedelta(hours=1)
 LONGUEUR_MINIMALE_MOT_DE_PASSE = 10
 

@@ -32,6 +32,12 @@ def _exiger_prestataire(utilisateur: Utilisateur) -> None:
             "Un compte d'agent de l'administration ne peut ni créer ni rejoindre une structure "
             "de prestataire : utilisez un compte personnel distinct."
         )
+    # An API token acts for its one structure; it must not open or join others.
+    if utilisateur.est_technique:
+        raise AccesRefuse(
+            "Un jeton d'API agit pour sa seule structure : il ne peut ni créer ni rejoindre "
+            "une structure."
+        )
 
 
 class StructureService:

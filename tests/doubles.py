@@ -1,0 +1,53 @@
+"""Test doubles of the account ports: predictable secrets, a captcha drawn in no time, and a
+password hasher fast enough for hundreds of logins per test run."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+from chorus.adapters.securite.argon2id import HacheurArgon2id
+
+CODE_CAPTCHA = "K7MPQ2"
+"""The text every captcha of `SecretsPrevisibles` shows."""
+
+PNG_FACTICE = b"\x89PNG\r\n\x1a\n"
+
+
+def hacheur_rapide() -> HacheurArgon2id:
+    """Real argon2id at its smallest cost (64 KiB, one pass): the same code paths as in
+    production, about 0.2 ms a hash instead of 25."""
+    return HacheurArgon2id(memoire_kib=64, passes=1)
+
+
+class SecretsPrevisibles:
+    """Secrets that differ from one another (each is stored under its own hash) and that a
+    test can predict: ``secret-000001``…; every captcha shows `CODE_CAPTCHA`. Two of them on
+    one store need different prefixes."""
+
+    def __init__(self, code_captcha: str = CODE_CAPTCHA, prefixe: str = "secret") -> None:
+        self.code = code_captcha
+        self._prefixe = prefixe
+        self._compteur = itertools.count(1)
+        self._verrou = threading.Lock()
+        self.derniers: list[str] = []
+
+    def jeton(self) -> str:
+        with self._verrou:
+            secret = f"{self._prefixe}-{next(self._compteur):06d}"
+            self.derniers.append(secret)
+            return secret
+
+    def code_captcha(self) -> str:
+        return self.code
+
+
+class DessinateurFactice:
+    """A "PNG" that carries its code in clear, for tests that read it back."""
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+
+    def dessiner(self, code: str) -> bytes:
+        self.codes.append(code)
+        return PNG_FACTICE + code.encode("ascii")
