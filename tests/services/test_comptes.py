@@ -1111,3 +1111,25 @@ def test_la_purge_oublie_les_seuls_jetons_expires(monde: Monde) -> None:
         with pytest.raises(NonTrouve):
             uow.jetons.obtenir(ancien.id)
         assert uow.jetons.obtenir(recent.id).id == recent.id
+
+
+def test_les_droits_d_un_jeton_d_api_ne_s_elargissent_pas(monde: Monde) -> None:
+    technique = monde.chorus.comptes.authentifier(
+        jeton_api(monde, Profil.CONSULTATION).secret
+    ).utilisateur
+    structures = monde.chorus.structures
+    with pytest.raises(ValidationError, match="jeton d'API") as refus:
+        structures.accorder_habilitation(
+            monde.gestionnaire.id,
+            monde.structure.id,
+            utilisateur_id=technique.id,
+            application=Application.FRAIS_DE_JUSTICE,
+            profil=Profil.MODIFICATION,
+        )
+    assert refus.value.champ == "utilisateur_id"
+    with pytest.raises(ValidationError, match="jeton d'API"):
+        structures.definir_gestionnaire(
+            monde.gestionnaire.id, monde.structure.id, technique.id, gestionnaire=True
+        )
+    with pytest.raises(AccesRefuse):
+        monde.chorus.memoires.creer(technique.id, monde.entete())

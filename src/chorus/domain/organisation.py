@@ -218,6 +218,8 @@ class Rattachement:
     date_demande: datetime
     gestionnaire: bool = False
     date_decision: datetime | None = None
+    technique: bool = False
+    """The account of an API token: its rights are the token's, fixed at its creation."""
 
 
 @attrs.frozen
@@ -508,12 +510,23 @@ class Structure:
             statut=StatutRattachement.VALIDEE,
             date_demande=maintenant,
             date_decision=maintenant,
+            technique=True,
         )
         return attrs.evolve(
             self,
             rattachements=(*self.rattachements, rattachement),
             habilitations=(*self.habilitations, habilitation),
         )
+
+    def _pas_un_jeton(self, utilisateur_id: str, champ: str) -> None:
+        # Widening a token's rights would bypass what its creator chose: make a new token.
+        rattachement = self.rattachement_de(utilisateur_id)
+        if rattachement is not None and rattachement.technique:
+            raise ValidationError(
+                "Ce compte est celui d'un jeton d'API : ses droits sont fixés à la création "
+                "du jeton ; créez un nouveau jeton pour d'autres droits.",
+                champ=champ,
+            )
 
     def _decider(
         self, rattachement_id: str, statut: StatutRattachement, maintenant: datetime
@@ -561,6 +574,7 @@ class Structure:
 
     def definir_gestionnaire(self, utilisateur_id: str, gestionnaire: bool) -> Structure:
         """Make a member a gestionnaire, or withdraw the role (never from the last one)."""
+        self._pas_un_jeton(utilisateur_id, "utilisateur_id")
         rattachement = self._membre(utilisateur_id)
         if not gestionnaire and rattachement.gestionnaire:
             self._garder_un_gestionnaire(utilisateur_id)
@@ -607,6 +621,7 @@ class Structure:
     def accorder_habilitation(self, habilitation: Habilitation, *, par: str) -> Structure:
         """Grant (or replace) a habilitation; `par` is the gestionnaire acting."""
         self._pas_pour_soi(habilitation.utilisateur_id, par, "utilisateur_id")
+        self._pas_un_jeton(habilitation.utilisateur_id, "utilisateur_id")
         if not self.est_membre(habilitation.utilisateur_id):
             raise ValidationError(
                 "Cet utilisateur n'est pas rattaché à la structure : validez d'abord sa demande "
