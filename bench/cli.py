@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bench.generateur import preparer
+from bench.api import ResultatApi, mesurer_api
+from bench.charge import Tir, WrkIntrouvable, trouver_wrk
+from bench.generateur import chemins, preparer
 from bench.insertion import mesurer_insertion
 from bench.mesures import CIBLE_MS, diagnostiquer, mesurer, scenarios
-from bench.monde import Parametres, construire_monde
+from bench.monde import Monde, Parametres, construire_monde
 from bench.progression import chrono
 from bench.rapport import (
+    KO,
+    afficher_api,
     afficher_bilan,
     afficher_diagnostics,
     afficher_donnees,
@@ -84,7 +89,63 @@ def _options(arguments: Sequence[str] | None) -> argparse.Namespace:
             "avec les mêmes paramètres, où l'on essaie un index ou ANALYZE"
         ),
     )
-    return parseur.parse_args(arguments)
+    parseur.add_argument(
+        "--api",
+        action="store_true",
+        default=True,
+        help="mesurer l'API HTTP sous charge avec wrk, contre un point nu (par défaut)",
+    )
+    parseur.add_argument(
+        "--sans-api", dest="api", action="store_false", help="ne pas mesurer l'API HTTP"
+    )
+    parseur.add_argument(
+        "--api-seulement",
+        action="store_true",
+        help="ne mesurer que l'API (ni latences des cas d'usage, ni insertion)",
+    )
+    parseur.add_argument(
+        "--api-duree", type=float, default=10.0, help="secondes de charge par mesure (10)"
+    )
+    parseur.add_argument(
+        "--api-echauffement",
+        type=float,
+        default=2.0,
+        help="secondes de charge non mesurées avant chaque mesure (2)",
+    )
+    parseur.add_argument(
+        "--api-connexions", type=int, default=16, help="connexions simultanées de wrk (16)"
+    )
+    parseur.add_argument("--api-fils", type=int, default=2, help="fils de wrk (2)")
+    options = parseur.parse_args(arguments)
+    if options.api_seulement:
+        options.api = True
+        options.sans_latences = True
+        options.insertion = 0
+    return options
+
+
+def _api(options: argparse.Namespace, donnees_chemin: Path, monde: Monde) -> ResultatApi | str:
+    """The API part's figures, or why it was not measured (said on the terminal)."""
+    print()
+    print("Mesure de l'API HTTP")
+    try:
+        tir = Tir(
+            wrk=trouver_wrk(),
+            connexions=options.api_connexions,
+            fils=options.api_fils,
+            duree_s=options.api_duree,
+            echauffement_s=options.api_echauffement,
+        )
+    except WrkIntrouvable as erreur:
+        print(f"  Partie API ignorée : {erreur}.")
+        return f"ignorée : {erreur}"
+    try:
+        resultat = mesurer_api(donnees_chemin, monde, tir)
+    except Exception as erreur:  # the storage figures are still written
+        print(f"  {KO} Partie API en échec : {type(erreur).__name__}: {erreur}")
+        return f"échec : {type(erreur).__name__}: {erreur}"
+    afficher_api(resultat)
+    return resultat
 
 
 def main(arguments: Sequence[str] | None = None) -> None:
@@ -98,6 +159,14 @@ def main(arguments: Sequence[str] | None = None) -> None:
         graine=options.graine,
         fin=options.fin,
     )
+    if options.api_seulement and options.base is None and not options.regenerer:
+        base, description = chemins(parametres)
+        if not (base.exists() and description.exists()):
+            # A quick look at the API must not start a generation (13 min at full size).
+            sys.exit(
+                f"Pas de base en cache pour la clé {parametres.cle} ({base}) : lancez d'abord "
+                "python -m bench avec les mêmes paramètres (ou --regenerer, ou --base)."
+            )
     donnees = preparer(parametres, options.regenerer, options.processus, options.base)
     afficher_donnees(donnees)
     monde = construire_monde(parametres)
@@ -118,8 +187,13 @@ def main(arguments: Sequence[str] | None = None) -> None:
         print()
         insertion = mesurer_insertion(monde, options.insertion)
         afficher_insertion(insertion)
+    api: ResultatApi | str | None = None
+    if options.api:
+        api = _api(options, donnees.chemin, monde)
     infos_machine["charge_fin"] = [round(c, 2) for c in os.getloadavg()]
     duree = chrono() - debut
-    afficher_bilan(mesures, insertion, infos_machine)
-    chemin = ecrire(donnees, mesures, insertion, infos_machine, duree)
+    afficher_bilan(mesures, insertion, infos_machine, api if isinstance(api, ResultatApi) else None)
+    chemin = ecrire(donnees, mesures, insertion, infos_machine, duree, api)
     print(f"Durée totale : {duree:.0f} s ; résultats écrits dans {chemin}")
+    if isinstance(api, str) and api.startswith("échec"):
+        sys.exit(1)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.api import CIBLE_RATIO_API, ResultatApi
 from bench.generateur import Donnees
 from bench.insertion import CIBLE_RATIO, ResultatInsertion
 from bench.mesures import CIBLE_MS, Mesure
@@ -145,19 +146,70 @@ def afficher_insertion(r: ResultatInsertion) -> None:
     )
 
 
+def afficher_api(r: ResultatApi) -> None:
+    print()
+    print(
+        f"API HTTP sous charge (wrk : {r.connexions} connexions, {r.fils} fils, "
+        f"{r.duree_s:.0f} s par mesure après {r.echauffement_s:.0f} s d'échauffement)"
+    )
+    print(f"  serveur : {r.serveur} ; utilisateur : {r.utilisateur}")
+    print(
+        "  point nu : application Litestar sans travail sur les mêmes chemins, réponse JSON "
+        "de la taille de celle de l'API"
+    )
+    largeur = max(len(c.nom) for c in r.comparaisons)
+    print()
+    print(
+        f"  {'requête':<{largeur}}  {'octets':>7}  {'API req/s':>9}  {'p50 ms':>7}  "
+        f"{'p99 ms':>7}  {'nu req/s':>9}  {'p50 ms':>7}  {'p99 ms':>7}  {'API/nu':>6}  cible"
+    )
+    for c in r.comparaisons:
+        cible = "—" if c.atteint is None else f"≥ {c.cible} {OK if c.atteint else KO}"
+        print(
+            f"  {c.nom:<{largeur}}  {_nombre(c.taille_octets):>7}  {_nombre(c.api.debit):>9}  "
+            f"{_ms(c.api.p50_ms):>7}  {_ms(c.api.p99_ms):>7}  {_nombre(c.nue.debit):>9}  "
+            f"{_ms(c.nue.p50_ms):>7}  {_ms(c.nue.p99_ms):>7}  {c.ratio:>6.2f}  {cible}"
+        )
+    for c in r.comparaisons:
+        print(f"    {c.nom} : {c.description}")
+        for cote, charge in (("API", c.api), ("point nu", c.nue)):
+            if charge.en_erreur:
+                detail = ", ".join(f"{k} {v}" for k, v in charge.erreurs.items() if v)
+                print(
+                    f"    {KO} {cote} : {_nombre(charge.en_erreur)} requêtes en erreur "
+                    f"({detail}) : mesure invalide"
+                )
+    print(
+        f"  {_nombre(r.lignes_ajoutees)} lignes ajoutées pendant la mesure dans "
+        f"{r.brouillons} brouillons créés pour elle, supprimés ensuite "
+        "(MemoireService.supprimer)"
+    )
+
+
 def afficher_bilan(
-    mesures: Sequence[Mesure], insertion: ResultatInsertion | None, charge: dict[str, Any]
+    mesures: Sequence[Mesure],
+    insertion: ResultatInsertion | None,
+    charge: dict[str, Any],
+    api: ResultatApi | None = None,
 ) -> None:
     manquees = [m for m in mesures if not m.atteint]
     print()
-    print(
-        f"Bilan : {len(mesures) - len(manquees)}/{len(mesures)} latences p95 ≤ {CIBLE_MS:.0f} ms"
-        + (
-            f" ; insertion {insertion.ratio:.3f} (cible ≥ {CIBLE_RATIO})"
-            if insertion is not None
-            else ""
+    ciblees = [] if api is None else [c for c in api.comparaisons if c.cible is not None]
+    parties: list[str] = []
+    if mesures:
+        parties.append(
+            f"{len(mesures) - len(manquees)}/{len(mesures)} latences p95 ≤ {CIBLE_MS:.0f} ms"
         )
-    )
+    if insertion is not None:
+        parties.append(f"insertion {insertion.ratio:.3f} (cible ≥ {CIBLE_RATIO})")
+    if ciblees:
+        parties.append(
+            "API/nu en lecture "
+            + ", ".join(f"{c.ratio:.2f}" for c in ciblees)
+            + f" (cible ≥ {CIBLE_RATIO_API} : {sum(1 for c in ciblees if c.atteint)}"
+            + f"/{len(ciblees)})"
+        )
+    print("Bilan : " + (" ; ".join(parties) or "rien de mesuré"))
     print(
         f"Machine : {charge['nproc']} cœurs, Python {charge['python']}, SQLite "
         f"{charge['sqlite']}, charge moyenne {charge['charge_moyenne']} au début, "
@@ -176,6 +228,7 @@ def ecrire(
     insertion: ResultatInsertion | None,
     infos_machine: dict[str, Any],
     duree_totale_s: float,
+    api: ResultatApi | str | None = None,
 ) -> Path:
     RESULTATS.mkdir(parents=True, exist_ok=True)
     maintenant = HorlogeSysteme().maintenant()
@@ -198,6 +251,8 @@ def ecrire(
         "cible_ms": CIBLE_MS,
         "latences": [m.en_dict() for m in mesures],
         "insertion": None if insertion is None else insertion.en_dict(),
+        # The API's figures, or why that part was not measured.
+        "api": api.en_dict() if isinstance(api, ResultatApi) else api,
         "duree_totale_s": round(duree_totale_s, 1),
     }
     chemin.write_text(json.dumps(contenu, indent=2, ensure_ascii=False), encoding="utf-8")
