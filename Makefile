@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint types imports pytest bench clean demo
+.PHONY: run test check lint types imports pytest bench clean demo serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo data set is loaded once (idempotent), then the API serves it on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/chorus demo
+	$(BIN)/chorus serve --host 127.0.0.1 --port 8000
 
-demo: run
+demo: $(STAMP)
+	$(BIN)/chorus demo
+
+serve: $(STAMP)
+	$(BIN)/chorus serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from click.testing import CliRunner
+import email
+from pathlib import Path
 
-from chorus.bootstrap import Chorus
+import pytest
+from click.testing import CliRunner
+from litestar.testing import TestClient
+
+from chorus.bootstrap import Chorus, construire, construire_serveur
 from chorus.cli import main
+from chorus.config import Configuration
+from chorus.domain.courriels import Courriel
+from chorus.domain.utilisateur import RoleAgent
 from chorus.ports.requetes import CriteresMemoire, FiltresMemoire, Tri
-from chorus.services.demo import charger_demo
+from chorus.services.demo import EMAIL_TEMOIN, EMAILS_DEMO, MOT_DE_PASSE_DEMO, charger_demo
+from tests.doubles import hacheur_rapide
 from tests.monde import construire_chorus
 
 
@@ -59,3 +68,138 @@ def test_un_stockage_inconnu_est_refuse_clairement() -> None:
     resultat = CliRunner().invoke(main, ["demo", "--storage", "postgres://x"])
     assert resultat.exit_code == 2
     assert "non reconnue" in resultat.output
+
+
+def test_la_demo_donne_un_mot_de_passe_a_chaque_compte(tmp_path: Path) -> None:
+    stockage = f"sqlite:///{tmp_path / 'chorus.db'}"
+    resultat = CliRunner().invoke(main, ["demo", "--storage", stockage])
+    assert resultat.exit_code == 0, resultat.output
+    assert MOT_DE_PASSE_DEMO in resultat.output
+    chorus = construire(stockage, hacheur=hacheur_rapide())
+    for adresse in EMAILS_DEMO:
+        session = chorus.comptes.ouvrir_session(adresse, MOT_DE_PASSE_DEMO)
+        assert chorus.comptes.authentifier(session.jeton).utilisateur.email == adresse
+    # A second run keeps the passwords (and says the set was there).
+    encore = CliRunner().invoke(main, ["demo", "--storage", stockage])
+    assert "déjà chargées" in encore.output
+    assert chorus.comptes.ouvrir_session(EMAIL_TEMOIN, MOT_DE_PASSE_DEMO).jeton
+
+
+def test_creer_agent_cree_un_compte_actif_qui_se_connecte(tmp_path: Path) -> None:
+    stockage = f"sqlite:///{tmp_path / 'chorus.db'}"
+    resultat = CliRunner().invoke(
+        main,
+        [
+            "admin",
+            "creer-agent",
+            "--email",
+            "Greffe@TJ-Lyon.justice.fr",
+            "--mot-de-passe",
+            "Greffe-Lyon-2024",
+            "--role",
+            "AGENT_JURIDICTION",
+            "--juridiction",
+            "TJ-69123",
+            "--storage",
+            stockage,
+        ],
+    )
+    assert resultat.exit_code == 0, resultat.output
+    assert "greffe@tj-lyon.justice.fr" in resultat.output
+    assert "TJ-69123" in resultat.output
+    chorus = construire(stockage)
+    session = chorus.comptes.ouvrir_session("greffe@tj-lyon.justice.fr", "Greffe-Lyon-2024")
+    agent = chorus.comptes.authentifier(session.jeton).utilisateur
+    assert agent.role is RoleAgent.AGENT_JURIDICTION
+    assert agent.juridictions == frozenset({"TJ-69123"})
+
+
+@pytest.mark.parametrize(
+    ("arguments", "attendu"),
+    [
+        (["--role", "AGENT_JURIDICTION"], "juridiction"),
+        (["--role", "COMPTABLE", "--juridiction", "TJ-00000"], "TJ-00000"),
+        (["--role", "COMPTABLE", "--mot-de-passe", "court"], "10 caractères"),
+        (["--role", "PAPE"], "PAPE"),
+    ],
+)
+def test_creer_agent_refuse_clairement(tmp_path: Path, arguments: list[str], attendu: str) -> None:
+    stockage = f"sqlite:///{tmp_path / 'chorus.db'}"
+    base = ["admin", "creer-agent", "--email", "a@b.fr", "--mot-de-passe", "Solide-Mdp-2024"]
+    resultat = CliRunner().invoke(main, [*base, *arguments, "--storage", stockage])
+    assert resultat.exit_code in (1, 2)
+    assert attendu in resultat.output
+    with construire(stockage).ports.uow as uow:
+        assert uow.utilisateurs.par_email("a@b.fr") is None
+
+
+def test_envoyer_les_courriels_sans_smtp_ecrit_des_fichiers_eml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stockage = f"sqlite:///{tmp_path / 'chorus.db'}"
+    monkeypatch.setenv("CHORUS_MAIL_DIR", str(tmp_path / "mail"))
+    monkeypatch.delenv("CHORUS_SMTP_HOST", raising=False)
+    chorus = construire(stockage)
+    chorus.comptes.mot_de_passe_oublie("inconnu@exemple.fr")  # queues nothing
+    with chorus.ports.uow as uow:
+        uow.courriels.ajouter(
+            Courriel.nouveau(
+                id="c1",
+                destinataire="claire@exemple.fr",
+                sujet="Activation de votre compte",
+                corps="Bonjour,\\nvoici le lien.",
+                maintenant=chorus.ports.clock.maintenant(),
+            )
+        )
+        uow.commit()
+    resultat = CliRunner().invoke(main, ["courriels", "envoyer", "--storage", stockage])
+    assert resultat.exit_code == 0, resultat.output
+    assert "Courriels envoyés : 1" in resultat.output
+    message = email.message_from_bytes((tmp_path / "mail" / "c1.eml").read_bytes())
+    assert message["To"] == "claire@exemple.fr"
+    # Sent once: a second run sends nothing more.
+    encore = CliRunner().invoke(main, ["courriels", "envoyer", "--storage", stockage])
+    assert "Courriels envoyés : 0" in encore.output
+
+
+def test_le_serveur_demarre_et_arrete_l_envoi_des_courriels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHORUS_MAIL_DIR", str(tmp_path / "mail"))
+    configuration = Configuration(
+        stockage=f"sqlite:///{tmp_path / 'chorus.db'}",
+        dossier_courriels=tmp_path / "mail",
+        captcha_actif=False,
+    )
+    serveur = construire_serveur(configuration)
+    assert "fichiers .eml" in serveur.courriels
+    with TestClient(serveur.application) as client:
+        assert client.get("/api/v1/schema/openapi.json").status_code == 200
+        captcha = client.get("/api/v1/captcha")
+        assert captcha.status_code == 200
+        reponse = client.post(
+            "/api/v1/comptes",
+            json={
+                "email": "claire@exemple.fr",
+                "mot_de_passe": "Solide-Mdp-2024",
+                "nom": "Roy",
+                "prenom": "Claire",
+                "question_secrete": "Ville ?",
+                "reponse_secrete": "Valence",
+                "captcha_id": "x",
+                "captcha_reponse": "y",
+            },
+        )
+        assert reponse.status_code == 201, reponse.text
+    # Stopping the application ran a last delivery pass: the activation email left.
+    (fichier,) = (tmp_path / "mail").glob("*.eml")
+    message = email.message_from_bytes(fichier.read_bytes())
+    assert message["To"] == "claire@exemple.fr"
+    assert "activation?jeton=" in message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+
+
+def test_une_configuration_invalide_est_refusee(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHORUS_SMTP_PORT", "soixante")
+    resultat = CliRunner().invoke(main, ["demo", "--storage", "memory://"])
+    assert resultat.exit_code == 2
+    assert "CHORUS_SMTP_PORT" in resultat.output

@@ -6,7 +6,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import attrs
+from litestar import Litestar
 
+from chorus.adapters.mail.boucle import BoucleDEnvoi
+from chorus.adapters.mail.fichiers_eml import ExpediteurEml
+from chorus.adapters.mail.smtp import ExpediteurSmtp
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.captcha_image import DessinateurImageCaptcha
@@ -18,22 +22,24 @@ from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoi
 from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.adapters.systeme.horloges import HorlogeSysteme
 from chorus.adapters.systeme.identifiants import IdsAleatoires
+from chorus.adapters.web.app import creer_app
+from chorus.adapters.web.reglages import ReglagesWeb
+from chorus.adapters.web.services import ServicesWeb
+from chorus.config import STOCKAGE_PAR_DEFAUT as STOCKAGE_PAR_DEFAUT
+from chorus.config import Configuration
+from chorus.config import ErreurDeConfiguration as ErreurDeConfiguration
+from chorus.ports.courrier import Expediteur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.securite import DessinateurDeCaptcha, GenerateurDeSecrets, HacheurDeMotsDePasse
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator
 from chorus.services.comptes import CompteService, ReglagesComptes
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
+from chorus.services.courriels import DistributeurDeCourriels
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
-
-STOCKAGE_PAR_DEFAUT = "sqlite:///var/chorus.db"
-
-
-class ErreurDeConfiguration(Exception):
-    """A setting Chorus cannot start with; the message says what to change (in French)."""
 
 
 @attrs.frozen
@@ -154,3 +160,72 @@ def construire(
         hacheur=hacheur,
         secrets=secrets,
     )
+
+
+def _expediteur(configuration: Configuration) -> tuple[Expediteur, str]:
+    """The SMTP server when one is configured, else `.eml` files; and how to say which."""
+    if configuration.smtp_hote is not None:
+        return (
+            ExpediteurSmtp(configuration.smtp_hote, configuration.smtp_port),
+            f"SMTP {configuration.smtp_hote}:{configuration.smtp_port}",
+        )
+    return (
+        ExpediteurEml(configuration.dossier_courriels),
+        f"fichiers .eml dans {configuration.dossier_courriels}/ (CHORUS_SMTP_HOST non défini)",
+    )
+
+
+def _chorus(configuration: Configuration) -> Chorus:
+    return construire(
+        configuration.stockage,
+        reglages=ReglagesComptes(
+            url_de_base=configuration.url_de_base, captcha_actif=configuration.captcha_actif
+        ),
+    )
+
+
+def construire_distributeur(
+    configuration: Configuration, chorus: Chorus | None = None
+) -> DistributeurDeCourriels:
+    """What delivers the outbox, on the configured storage and mail transport."""
+    expediteur, _ = _expediteur(configuration)
+    return DistributeurDeCourriels(
+        (chorus or _chorus(configuration)).ports, expediteur, configuration.adresse_expediteur
+    )
+
+
+@attrs.frozen
+class Serveur:
+    application: Litestar
+    courriels: str
+    """Where the emails go, in French (for the start-up banner)."""
+
+
+def construire_serveur(configuration: Configuration) -> Serveur:
+    """The HTTP API on the configured storage; the outbox is delivered in the background
+    while the application runs (started and stopped with it)."""
+    chorus = _chorus(configuration)
+    expediteur, description = _expediteur(configuration)
+    distributeur = DistributeurDeCourriels(
+        chorus.ports, expediteur, configuration.adresse_expediteur
+    )
+    boucle = BoucleDEnvoi(distributeur.distribuer)
+    # Anonymous visitors create captchas and sessions expire: forget them every hour.
+    purge = BoucleDEnvoi(chorus.comptes.purger_jetons_expires, intervalle=3600)
+    application = creer_app(
+        ServicesWeb(
+            comptes=chorus.comptes,
+            utilisateurs=chorus.utilisateurs,
+            structures=chorus.structures,
+            memoires=chorus.memoires,
+            traitement=chorus.traitement,
+            consultation=chorus.consultation,
+            referentiels=chorus.ports.referentiels,
+            clock=chorus.ports.clock,
+        ),
+        ReglagesWeb(captcha_desactive=not configuration.captcha_actif),
+    )
+    # Litestar hands the application to a hook that takes an argument: wrap them.
+    application.on_startup.extend([lambda: boucle.demarrer(), lambda: purge.demarrer()])
+    application.on_shutdown.extend([lambda: boucle.arreter(), lambda: purge.arreter()])
+    return Serveur(application=application, courriels=description)

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from typing import NoReturn
 
+import attrs
 import click
 
 from chorus.adapters.storage.erreurs import StockageInutilisable
-from chorus.bootstrap import STOCKAGE_PAR_DEFAUT, ErreurDeConfiguration, construire
+from chorus.bootstrap import (
+    STOCKAGE_PAR_DEFAUT,
+    ErreurDeConfiguration,
+    construire,
+    construire_distributeur,
+    construire_serveur,
+)
+from chorus.config import Configuration
 from chorus.domain.errors import DomainError
 from chorus.domain.montants import en_francais
-from chorus.services.demo import DonneesDemo, charger_demo
+from chorus.domain.organisation import Structure
+from chorus.domain.utilisateur import RoleAgent
+from chorus.services.demo import MOT_DE_PASSE_DEMO, DonneesDemo, charger_demo
+
+
+def _droits(structure: Structure, utilisateur_id: str) -> str:
+    """What a member may do, as the demo summary says it."""
+    if structure.est_gestionnaire(utilisateur_id):
+        return "gestionnaire"
+    profils = sorted({h.profil.value.lower() for h in structure.habilitations_de(utilisateur_id)})
+    return " et ".join(profils) or "sans habilitation"
 
 
 def afficher_demo(donnees: DonneesDemo) -> str:
@@ -19,11 +37,18 @@ def afficher_demo(donnees: DonneesDemo) -> str:
     lignes: list[str] = []
     if donnees.deja_chargee:
         lignes.append("Les données de démonstration étaient déjà chargées.")
-    lignes.append("Comptes")
+    lignes.append(f"Comptes (mot de passe de chacun : {MOT_DE_PASSE_DEMO})")
     for u in donnees.utilisateurs:
-        role = u.role.libelle if u.role else "Prestataire"
-        juridictions = f" ({', '.join(sorted(u.juridictions))})" if u.juridictions else ""
-        lignes.append(f"  {u.email:<42} {u.nom_complet:<18} {role}{juridictions}")
+        if u.role is not None:
+            juridictions = f" ({', '.join(sorted(u.juridictions))})" if u.juridictions else ""
+            role = f"{u.role.libelle}{juridictions}"
+        else:
+            role = "Prestataire" + "".join(
+                f" — {_droits(s, u.id)} de « {s.raison_sociale} »"
+                for s in donnees.structures
+                if s.est_membre(u.id)
+            )
+        lignes.append(f"  {u.email:<42} {u.nom_complet:<18} {role}")
     lignes.append("")
     lignes.append("Structures")
     noms = {}
@@ -51,36 +76,157 @@ def afficher_demo(donnees: DonneesDemo) -> str:
     return "\n".join(lignes)
 
 
+_OPTION_STOCKAGE = click.option(
+    "--storage",
+    "stockage",
+    default=None,
+    show_default=STOCKAGE_PAR_DEFAUT,
+    help="Adresse du stockage : sqlite:///chemin.db, files:///dossier ou memory:// "
+    "(ou la variable CHORUS_STORAGE).",
+)
+
+
+def _configuration(stockage: str | None) -> Configuration:
+    try:
+        configuration = Configuration.depuis_environnement()
+    except ErreurDeConfiguration as erreur:
+        _quitter_configuration(erreur)
+    if stockage is not None:
+        configuration = attrs.evolve(configuration, stockage=stockage)
+    return configuration
+
+
+def _quitter_configuration(erreur: Exception) -> NoReturn:
+    click.echo(f"Erreur de configuration : {erreur}", err=True)
+    sys.exit(2)
+
+
 @click.group()
 def main() -> None:
     """Chorus : mémoires de frais de justice et remboursements TIC/TICGN."""
 
 
 @main.command()
-@click.option(
-    "--storage",
-    "stockage",
-    default=lambda: os.environ.get("CHORUS_STORAGE", STOCKAGE_PAR_DEFAUT),
-    show_default=STOCKAGE_PAR_DEFAUT,
-    help="Adresse du stockage : sqlite:///chemin.db, files:///dossier ou memory:// "
-    "(ou la variable CHORUS_STORAGE).",
-)
-def demo(stockage: str) -> None:
+@_OPTION_STOCKAGE
+def demo(stockage: str | None) -> None:
     """Charge le jeu de démonstration et en affiche le résumé."""
+    configuration = _configuration(stockage)
     try:
-        chorus = construire(stockage)
-        donnees = charger_demo(chorus.ports)
+        chorus = construire(configuration.stockage)
+        donnees = charger_demo(chorus.ports, chorus.comptes)
     except ErreurDeConfiguration as erreur:
-        click.echo(f"Erreur de configuration : {erreur}", err=True)
-        sys.exit(2)
+        _quitter_configuration(erreur)
     except StockageInutilisable as erreur:
         click.echo(f"Stockage inutilisable : {erreur}", err=True)
         sys.exit(2)
     except DomainError as erreur:
         click.echo(f"Le jeu de démonstration n'a pas pu être chargé : {erreur}", err=True)
         sys.exit(1)
-    click.echo(f"Stockage : {stockage}")
+    click.echo(f"Stockage : {configuration.stockage}")
     click.echo(afficher_demo(donnees))
+
+
+@main.command()
+@click.option("--host", "hote", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_OPTION_STOCKAGE
+def serve(hote: str, port: int, stockage: str | None) -> None:
+    """Démarre l'API HTTP (uvicorn)."""
+    import uvicorn
+
+    configuration = _configuration(stockage)
+    try:
+        serveur = construire_serveur(configuration)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    adresse = f"http://{hote}:{port}"
+    click.echo(f"Stockage : {configuration.stockage}")
+    click.echo(f"Courriels : {serveur.courriels}")
+    if not configuration.captcha_actif:
+        click.echo(
+            "ATTENTION : captcha désactivé (CHORUS_CAPTCHA=desactive) — réservé aux tests "
+            "automatisés, jamais en production.",
+            err=True,
+        )
+    click.echo(f"API : {adresse}/api/v1 — documentation : {adresse}/api/v1/schema")
+    uvicorn.run(serveur.application, host=hote, port=port, log_level="info", access_log=False)
+
+
+@main.group()
+def admin() -> None:
+    """Administration : comptes du back office."""
+
+
+@admin.command("creer-agent")
+@click.option("--email", required=True, help="Adresse électronique (identifiant de connexion).")
+@click.option("--mot-de-passe", "mot_de_passe", required=True, help="Mot de passe initial.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in RoleAgent]),
+    help="Rôle du compte.",
+)
+@click.option(
+    "--juridiction",
+    "juridictions",
+    multiple=True,
+    help="Code d'une juridiction de l'agent (répétable ; obligatoire pour AGENT_JURIDICTION).",
+)
+@click.option("--nom", default="Agent", show_default=True)
+@click.option("--prenom", default="", show_default=False)
+@_OPTION_STOCKAGE
+def creer_agent(
+    email: str,
+    mot_de_passe: str,
+    role: str,
+    juridictions: tuple[str, ...],
+    nom: str,
+    prenom: str,
+    stockage: str | None,
+) -> None:
+    """Crée un compte actif du back office (agent, comptable, instructeur, support…)."""
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+        agent = chorus.comptes.creer_agent(
+            email=email,
+            mot_de_passe=mot_de_passe,
+            role=RoleAgent(role),
+            juridictions=juridictions,
+            nom=nom,
+            prenom=prenom or role.replace("_", " ").title(),
+        )
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        champ = f" ({erreur.champ})" if erreur.champ else ""
+        click.echo(f"Refusé{champ} : {erreur}", err=True)
+        sys.exit(1)
+    juridictions_texte = ", ".join(sorted(agent.juridictions)) or "aucune"
+    click.echo(
+        f"Compte créé : {agent.email} — {RoleAgent(role).libelle} — juridictions : "
+        f"{juridictions_texte}"
+    )
+
+
+@main.group()
+def courriels() -> None:
+    """La boîte d'envoi des courriels."""
+
+
+@courriels.command("envoyer")
+@_OPTION_STOCKAGE
+def envoyer_courriels(stockage: str | None) -> None:
+    """Envoie les courriels en attente (SMTP, ou fichiers .eml sans serveur SMTP)."""
+    configuration = _configuration(stockage)
+    try:
+        distributeur = construire_distributeur(configuration)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    bilan = distributeur.distribuer()
+    click.echo(f"Courriels envoyés : {bilan.envoyes} ; en échec : {bilan.echecs}.")
+    if bilan.echecs:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -155,6 +156,7 @@ class UnitOfWork(Protocol):
 
     Used as ``with uow: ...; uow.commit()``; leaving the block without committing (or on an
     exception) rolls back. The same object can be entered again for the next transaction.
+    Use cases that only read use ``with uow.lecture() as uow: ...`` instead.
     """
 
     @property
@@ -179,6 +181,22 @@ class UnitOfWork(Protocol):
     def courriels(self) -> CourrielRepository: ...
 
     def __enter__(self) -> Self: ...
+
+    def lecture(self) -> AbstractContextManager[Self]:
+        """A read-only unit of work: ``with uow.lecture() as uow: ...``.
+
+        It sees one consistent committed state (what was committed when it first read),
+        and, where the storage allows it, neither waits for writing units of work nor makes
+        them wait (SQLite in WAL mode, memory; the files store serialises it with them).
+        `commit` raises `RuntimeError`, and so does a write through a repository or a
+        sequence (at once, or at the latest when the block ends): writing in a read is a
+        bug of the use case, never something a user's input causes (hence no
+        `DomainError`), and nothing of it is stored. `rollback` starts over on the latest
+        committed state; the end of the block discards it. Like ``with uow``, it cannot be
+        opened inside another unit of work of the same thread (`RuntimeError`), and the
+        object can be used again afterwards.
+        """
+        ...
 
     def __exit__(
         self,

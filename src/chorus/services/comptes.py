@@ -468,7 +468,7 @@ class CompteService:
         """The secret question a valid reset link leads to (the reset form shows it);
         `JetonPerime` for any other secret."""
         maintenant = self._p.clock.maintenant()
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             utilisateur = self._titulaire(
                 uow, self._lien(uow, jeton, NatureJeton.REINITIALISATION, maintenant)
             )
@@ -618,7 +618,7 @@ class CompteService:
         if not isinstance(jeton, str) or not jeton:
             raise refus
         maintenant = self._p.clock.maintenant()
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             trouve = uow.jetons.par_empreinte(empreinte_du_secret(jeton))
             if (
                 trouve is None
@@ -727,7 +727,7 @@ class CompteService:
     def jetons_api(self, acteur_id: str, structure_id: str) -> Sequence[Jeton]:
         """The structure's API tokens, expired ones included, oldest first (gestionnaire
         only)."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             acces.exiger_gestionnaire(uow.structures.obtenir(structure_id), acteur_id)
             return list(uow.jetons.pour_structure(structure_id, NatureJeton.API))
 

@@ -62,7 +62,7 @@ class ConsultationService:
         self, acteur_id: str, filtres: FiltresMemoire, tri: Tri, pagination: Pagination
     ) -> Page[ResumeMemoire]:
         """The mémoires the user may see that match `filtres` (nothing of others')."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             perimetre = acces.perimetre(
                 self._structures(uow, acteur_id), acteur_id, Application.FRAIS_DE_JUSTICE
             )
@@ -78,7 +78,7 @@ class ConsultationService:
             raise ValidationError(
                 f"Le nombre de mémoires par état va de 1 à {PAR_PAGE_MAXIMUM}.", champ="par_statut"
             )
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             perimetre = acces.perimetre(
                 self._structures(uow, acteur_id), acteur_id, Application.FRAIS_DE_JUSTICE
             )
@@ -95,7 +95,7 @@ class ConsultationService:
 
     def tableau_de_bord(self, acteur_id: str) -> list[CompteursStructure]:
         """Per visible structure, a count for every status (zeros included)."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             structures = self._structures(uow, acteur_id)
             perimetre = acces.perimetre(structures, acteur_id, Application.FRAIS_DE_JUSTICE)
             comptes = uow.requetes.compter_par_statut(perimetre)
@@ -122,7 +122,7 @@ class ConsultationService:
         None), with the totals of the whole period. A user habilitated on some services
         only gets the mémoires of those services."""
         periode = Periode.creer(du, au)
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             structure = uow.structures.obtenir(structure_id)
             perimetre = acces.exiger_perimetre(structure, acteur_id, Application.FRAIS_DE_JUSTICE)
             criteres = CriteresMemoire(
@@ -170,7 +170,7 @@ class ConsultationService:
 
     def verifier_empreinte(self, empreinte: str) -> CertificatDepot:
         """Public: the certificate whose empreinte this is, or `NonTrouve`."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             memoire = uow.memoires.par_empreinte(exiger_texte(empreinte, "empreinte").strip())
             if memoire is None or memoire.certificat is None:
                 raise NonTrouve("Aucun mémoire déposé ne porte cette empreinte.", champ="empreinte")

@@ -26,6 +26,7 @@ from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.requetes import PAR_PAGE_MAXIMUM, CleDeTri, FiltresMemoire, Pagination, Tri
+from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.memoires import MemoireService
@@ -35,11 +36,15 @@ from chorus.services.utilisateurs import UtilisateurService
 
 EMAIL_TEMOIN = "claire.martin@demo.chorus.fr"
 
+MOT_DE_PASSE_DEMO = "Demo-Chorus-2026"
+"""Every demo account's password (printed by `chorus demo`): a demo, not a secret."""
+
 # Every demo account, in the order they are created and shown.
 EMAILS_DEMO = (
     EMAIL_TEMOIN,
     "paul.durand@expertises-durand.fr",
     "sophie.bernard@expertises-durand.fr",
+    "hugo.lambert@expertises-durand.fr",
     "lea.petit@enquetes-nord.fr",
     "greffe.frais@tj-paris.justice.fr",
     "greffe.frais@tj-lyon.justice.fr",
@@ -242,8 +247,22 @@ def _deja_chargee(c: _Chargeur) -> DonneesDemo:
     )
 
 
-def charger_demo(ports: Ports) -> DonneesDemo:
-    """Create the demo accounts, structures and mémoires (once)."""
+def charger_demo(ports: Ports, comptes: CompteService | None = None) -> DonneesDemo:
+    """Create the demo accounts, structures and mémoires (once); with `comptes`, give every
+    demo account that has none the password `MOT_DE_PASSE_DEMO`, so that one can log in."""
+    donnees = _charger(ports)
+    if comptes is None:
+        return donnees
+    utilisateurs = UtilisateurService(ports)
+    for utilisateur in donnees.utilisateurs:
+        if utilisateur.empreinte_mot_de_passe is None:
+            comptes.definir_mot_de_passe(utilisateur.id, MOT_DE_PASSE_DEMO)
+    return attrs.evolve(
+        donnees, utilisateurs=tuple(utilisateurs.obtenir(u.id) for u in donnees.utilisateurs)
+    )
+
+
+def _charger(ports: Ports) -> DonneesDemo:
     c = _Chargeur(ports)
     if c.utilisateurs.par_email(EMAIL_TEMOIN) is not None:
         return _deja_chargee(c)
@@ -256,6 +275,9 @@ def charger_demo(ports: Ports) -> DonneesDemo:
     )
     sophie = c.utilisateurs.creer_compte(
         email="sophie.bernard@expertises-durand.fr", nom="Bernard", prenom="Sophie", actif=True
+    )
+    hugo = c.utilisateurs.creer_compte(
+        email="hugo.lambert@expertises-durand.fr", nom="Lambert", prenom="Hugo", actif=True
     )
     lea = c.utilisateurs.creer_compte(
         email="lea.petit@enquetes-nord.fr", nom="Petit", prenom="Léa", actif=True
@@ -326,6 +348,18 @@ def charger_demo(ports: Ports) -> DonneesDemo:
         utilisateur_id=sophie.id,
         application=Application.FRAIS_DE_JUSTICE,
         profil=Profil.CONSULTATION,
+    )
+    # A collaborator who files mémoires without managing the structure.
+    cabinet = c.structures.demander_rattachement(hugo.id, cabinet.id)
+    demande = cabinet.rattachement_de(hugo.id)
+    assert demande is not None
+    c.structures.valider_rattachement(paul.id, cabinet.id, demande.id)
+    c.structures.accorder_habilitation(
+        paul.id,
+        cabinet.id,
+        utilisateur_id=hugo.id,
+        application=Application.FRAIS_DE_JUSTICE,
+        profil=Profil.MODIFICATION,
     )
     association = c.structure(
         lea,
@@ -528,6 +562,7 @@ def charger_demo(ports: Ports) -> DonneesDemo:
             claire,
             paul,
             sophie,
+            hugo,
             lea,
             greffe_paris,
             greffe_lyon,

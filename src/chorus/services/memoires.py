@@ -168,7 +168,7 @@ class MemoireService:
     # -- reading -------------------------------------------------------------------------
 
     def obtenir(self, acteur_id: str, memoire_id: str) -> Memoire:
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             memoire, _ = self._charger(uow, acteur_id, memoire_id, Profil.CONSULTATION)
             return memoire
 

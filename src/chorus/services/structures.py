@@ -48,14 +48,14 @@ class StructureService:
 
     def obtenir(self, acteur_id: str, structure_id: str) -> Structure:
         """A structure, for its gestionnaires and its habilitated members."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             structure = uow.structures.obtenir(structure_id)
             acces.exiger_habilite(structure, acteur_id)
             return structure
 
     def mes_structures(self, acteur_id: str) -> Sequence[Structure]:
         """The structures the user manages or holds a habilitation on."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             return [
                 s
                 for s in uow.structures.pour_utilisateur(acteur_id)

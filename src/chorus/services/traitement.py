@@ -46,7 +46,7 @@ class TraitementService:
             raise NonTrouve("Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.")
 
     def obtenir(self, acteur_id: str, memoire_id: str) -> Memoire:
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             agent = uow.utilisateurs.obtenir(acteur_id)
             memoire = uow.memoires.obtenir(memoire_id)
             self._visible(agent, memoire)
@@ -56,7 +56,7 @@ class TraitementService:
         self, acteur_id: str, filtres: FiltresMemoire, tri: Tri, pagination: Pagination
     ) -> Page[ResumeMemoire]:
         """The sent mémoires of the agent's juridictions."""
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             agent = uow.utilisateurs.obtenir(acteur_id)
             criteres = CriteresMemoire(
                 filtres=filtres,

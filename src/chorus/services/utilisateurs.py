@@ -116,9 +116,9 @@ class UtilisateurService:
             return utilisateur
 
     def obtenir(self, utilisateur_id: str) -> Utilisateur:
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             return uow.utilisateurs.obtenir(utilisateur_id)
 
     def par_email(self, email: str) -> Utilisateur | None:
-        with self._p.uow as uow:
+        with self._p.uow.lecture() as uow:
             return uow.utilisateurs.par_email(valider_email(email))

@@ -260,5 +260,5 @@ class SequencesFichiers(_Depot):
     def suivant(self, nom: str) -> int:
         t = self._t
         valeur = t.valeur_de_sequence(nom) + 1
-        t.sequences[nom] = valeur
+        t.poser_sequence(nom, valeur)
         return valeur

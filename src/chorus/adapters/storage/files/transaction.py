@@ -3,6 +3,7 @@
 Nothing is copied when a transaction starts or writes, whatever the size of the store: a
 transaction only records the aggregates it sets or deletes, reads look there first, and
 the cache itself changes only once a commit is on disk. A rollback forgets the record.
+A read-only transaction (`UnitOfWork.lecture`) refuses to record anything.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from typing import Generic
 
 from chorus.adapters.codec import vers_donnees
+from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.files.disposition import (
     COURRIELS,
     JETONS,
@@ -33,8 +35,9 @@ from chorus.ports.requetes import ResumeMemoire
 class Vue(Generic[A]):
     """One kind of aggregate as a transaction sees it."""
 
-    def __init__(self, base: Collection[A]) -> None:
+    def __init__(self, base: Collection[A], *, lecture_seule: bool = False) -> None:
         self._base = base
+        self._lecture_seule = lecture_seule
         # id → the aggregate as this transaction left it, None once deleted.
         self.changes: dict[str, A | None] = {}
 
@@ -73,9 +76,11 @@ class Vue(Generic[A]):
                 yield change
 
     def poser(self, agregat: A) -> None:
+        _verifier_ecriture(self._lecture_seule)
         self.changes[agregat.id] = agregat
 
     def retirer(self, identifiant: str) -> None:
+        _verifier_ecriture(self._lecture_seule)
         self.changes[identifiant] = None
 
     def stocke(self, identifiant: str) -> bool:
@@ -86,13 +91,14 @@ class Vue(Generic[A]):
 class Transaction:
     """The changes of one unit of work since it started or last committed."""
 
-    def __init__(self, base: Instantane) -> None:
+    def __init__(self, base: Instantane, *, lecture_seule: bool = False) -> None:
         self.base = base
-        self.structures: Vue[Structure] = Vue(base.structures)
-        self.utilisateurs: Vue[Utilisateur] = Vue(base.utilisateurs)
-        self.memoires: Vue[Memoire] = Vue(base.memoires)
-        self.jetons: Vue[Jeton] = Vue(base.jetons)
-        self.courriels: Vue[Courriel] = Vue(base.courriels)
+        self.lecture_seule = lecture_seule
+        self.structures: Vue[Structure] = Vue(base.structures, lecture_seule=lecture_seule)
+        self.utilisateurs: Vue[Utilisateur] = Vue(base.utilisateurs, lecture_seule=lecture_seule)
+        self.memoires: Vue[Memoire] = Vue(base.memoires, lecture_seule=lecture_seule)
+        self.jetons: Vue[Jeton] = Vue(base.jetons, lecture_seule=lecture_seule)
+        self.courriels: Vue[Courriel] = Vue(base.courriels, lecture_seule=lecture_seule)
         # The résumés of the mémoires this transaction set.
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
@@ -113,6 +119,10 @@ class Transaction:
 
     def valeur_de_sequence(self, nom: str) -> int:
         return self.sequences.get(nom, self.base.sequences.get(nom, 0))
+
+    def poser_sequence(self, nom: str, valeur: int) -> None:
+        _verifier_ecriture(self.lecture_seule)
+        self.sequences[nom] = valeur
 
     def a_change(self) -> bool:
         return bool(
@@ -172,6 +182,11 @@ class Transaction:
             else:
                 base.poser_memoire(memoire, self.resumes[memoire_id])
         base.sequences.update(self.sequences)
+
+
+def _verifier_ecriture(lecture_seule: bool) -> None:
+    if lecture_seule:
+        raise LectureSeule("write inside a read-only unit of work")
 
 
 def _integrer(vue: Vue[A], collection: Collection[A]) -> None:

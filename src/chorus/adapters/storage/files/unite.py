@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.files import journal
 from chorus.adapters.storage.files.chargement import rafraichir
 from chorus.adapters.storage.files.depots import (
@@ -33,6 +36,10 @@ class UniteDeTravailFichiers:
     even if the process is killed (see `journal`). Reads come from a cache of the decoded
     documents, reloaded in part or in whole when another process committed (see
     `generation`).
+
+    A read-only unit of work (`lecture`) takes the folder's lock too: the cache it reads
+    is brought up to date, and changed by commits, in place, so reading it while another
+    unit of work commits could see half a commit.
 
     Opening a folder that is not a store (or a store of another format) raises
     `StockageInutilisable`; a missing or empty folder becomes a new store.
@@ -62,6 +69,19 @@ class UniteDeTravailFichiers:
         return transaction
 
     def __enter__(self) -> Self:
+        self._entrer(lecture_seule=False)
+        return self
+
+    @contextmanager
+    def lecture(self) -> Iterator[Self]:
+        """A read-only unit of work (see `UnitOfWork.lecture`), under the folder's lock."""
+        self._entrer(lecture_seule=True)
+        try:
+            yield self
+        finally:
+            self.__exit__(None, None, None)
+
+    def _entrer(self, *, lecture_seule: bool) -> None:
         if self._en_cours() is not None:
             raise RuntimeError("unit of work entered twice in the same thread")
         self._verrou.acquerir()
@@ -76,8 +96,7 @@ class UniteDeTravailFichiers:
         except BaseException:
             self._verrou.relacher()
             raise
-        self._local.transaction = Transaction(self._cache)
-        return self
+        self._local.transaction = Transaction(self._cache, lecture_seule=lecture_seule)
 
     def __exit__(
         self,
@@ -94,6 +113,8 @@ class UniteDeTravailFichiers:
         transaction = self._en_cours()
         if transaction is None:
             raise RuntimeError("commit outside a unit of work")
+        if transaction.lecture_seule:
+            raise LectureSeule("commit of a read-only unit of work")
         if not transaction.a_change():
             return
         base = transaction.base
@@ -115,4 +136,6 @@ class UniteDeTravailFichiers:
     def rollback(self) -> None:
         transaction = self._en_cours()
         if transaction is not None:
-            self._local.transaction = Transaction(transaction.base)
+            self._local.transaction = Transaction(
+                transaction.base, lecture_seule=transaction.lecture_seule
+            )

@@ -4,19 +4,24 @@ A unit of work works on a copy of the committed state and swaps it in at commit,
 lock held for the whole transaction: transactions are serialised, a rollback (or an error)
 leaves nothing behind, and sequences roll back with the rest, so no number is ever handed out
 twice. Aggregates are immutable, so copying the dicts is enough.
+
+A committed state is never changed once swapped in, so a read-only unit of work (`lecture`)
+just holds on to the one committed when it started: a snapshot, taken without the lock.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar
 
 import attrs
 
+from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
@@ -305,8 +310,19 @@ class SequencesEnMemoire(_Depot):
         return valeur
 
 
+class _Fil(threading.local):
+    """One thread's transaction on a unit of work."""
+
+    ouverte: bool = False
+    # The transaction's own state, made on its first write.
+    copie: _Etat | None = None
+    # The committed state a read-only unit of work reads.
+    instantane: _Etat | None = None
+
+
 class UniteDeTravailEnMemoire:
-    """A unit of work over a `MemoireVive`; re-enterable, one transaction per `with`.
+    """A unit of work over a `MemoireVive`; re-enterable, one transaction per `with`, and
+    shareable between threads (each has its own transaction).
 
     Reads see the committed state until the transaction first writes; only then is the
     state copied, so reading costs nothing however large the store.
@@ -314,9 +330,7 @@ class UniteDeTravailEnMemoire:
 
     def __init__(self, memoire_vive: MemoireVive | None = None) -> None:
         self._vive = memoire_vive or MemoireVive()
-        self._copie: _Etat | None = None
-        self._ouverte = False
-        self._fil: int | None = None
+        self._local = _Fil()
         self.structures = DepotStructures(self)
         self.utilisateurs = DepotUtilisateurs(self)
         self.memoires = DepotMemoires(self)
@@ -327,24 +341,46 @@ class UniteDeTravailEnMemoire:
 
     @property
     def etat(self) -> _Etat:
-        return self._copie if self._copie is not None else self._vive.etat
+        fil = self._local
+        if fil.instantane is not None:
+            return fil.instantane
+        return fil.copie if fil.copie is not None else self._vive.etat
 
     def etat_a_ecrire(self) -> _Etat:
-        if not self._ouverte:
+        fil = self._local
+        if not fil.ouverte:
             raise RuntimeError("write outside a unit of work")
-        if self._copie is None:
-            self._copie = self._vive.etat.copie()
-        return self._copie
+        if fil.instantane is not None:
+            raise LectureSeule("write inside a read-only unit of work")
+        if fil.copie is None:
+            fil.copie = self._vive.etat.copie()
+        return fil.copie
 
-    def __enter__(self) -> Self:
-        if self._fil == threading.get_ident():
+    def _verifier_libre(self) -> None:
+        if self._local.ouverte:
             # Waiting for our own lock would hang forever: say what went wrong instead.
             raise RuntimeError("unit of work entered twice in the same thread")
+
+    def __enter__(self) -> Self:
+        self._verifier_libre()
         self._vive.verrou.acquire()
-        self._fil = threading.get_ident()
-        self._ouverte = True
-        self._copie = None
+        self._local.ouverte = True
+        self._local.copie = None
         return self
+
+    @contextmanager
+    def lecture(self) -> Iterator[Self]:
+        """A read-only unit of work (see `UnitOfWork.lecture`) over the state committed
+        when it starts; it neither takes nor waits for the lock."""
+        self._verifier_libre()
+        fil = self._local
+        fil.instantane = self._vive.etat
+        fil.ouverte = True
+        try:
+            yield self
+        finally:
+            fil.ouverte = False
+            fil.instantane = None
 
     def __exit__(
         self,
@@ -355,19 +391,25 @@ class UniteDeTravailEnMemoire:
         try:
             self.rollback()
         finally:
-            self._ouverte = False
-            self._fil = None
+            self._local.ouverte = False
             self._vive.verrou.release()
 
     def commit(self) -> None:
-        if not self._ouverte:
+        fil = self._local
+        if not fil.ouverte:
             raise RuntimeError("commit outside a unit of work")
-        if self._copie is not None:
-            self._vive.etat = self._copie
-            self._copie = None
+        if fil.instantane is not None:
+            raise LectureSeule("commit of a read-only unit of work")
+        if fil.copie is not None:
+            self._vive.etat = fil.copie
+            fil.copie = None
 
     def rollback(self) -> None:
-        self._copie = None
+        fil = self._local
+        fil.copie = None
+        if fil.instantane is not None:
+            # As a new read transaction would: see what was committed since.
+            fil.instantane = self._vive.etat
 
 
 class BlobsEnMemoire:

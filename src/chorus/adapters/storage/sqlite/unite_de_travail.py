@@ -1,22 +1,27 @@
-"""The SQLite unit of work: one `BEGIN IMMEDIATE … COMMIT` per `with` block.
+"""The SQLite unit of work: one `BEGIN IMMEDIATE … COMMIT` per `with` block, or one
+`BEGIN DEFERRED … ROLLBACK` per `with uow.lecture()` block.
 
 One object serves every thread of a process (the web server shares it): each thread gets
-its own connection, opened on first use and kept, and its own transaction. The transaction
-takes the write lock at once, so that two writers never both read a version and then race
-to save it; readers of other connections are not blocked (WAL), and a writer waits for the
-lock (busy timeout) rather than failing.
+its own connection, opened on first use and kept, and its own transaction. A writing
+transaction takes the write lock at once, so that two writers never both read a version
+and then race to save it; a writer waits for the lock (busy timeout) rather than failing.
+A reading transaction takes no lock: in WAL mode it reads the snapshot committed when its
+first statement ran, while writers go on committing beside it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from sqlite_utils import Database
 
+from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.sqlite.connexion import ouvrir, stockage_en_panne
 from chorus.adapters.storage.sqlite.depots import (
     DepotCourriels,
@@ -32,6 +37,15 @@ from chorus.adapters.storage.sqlite.depots import (
 class _Fil(threading.local):
     db: Database | None = None
     ouverte: bool = False
+    lecture: bool = False
+
+
+def _ecriture_refusee(erreur: BaseException | None) -> bool:
+    """Whether `erreur` is SQLite refusing a write on a `query_only` connection."""
+    return (
+        isinstance(erreur, sqlite3.OperationalError)
+        and erreur.sqlite_errorcode == sqlite3.SQLITE_READONLY
+    )
 
 
 class UniteDeTravailSqlite:
@@ -59,14 +73,45 @@ class UniteDeTravailSqlite:
             raise RuntimeError("storage used outside a unit of work")
         return self._fil.db
 
-    def __enter__(self) -> Self:
+    def _debut(self) -> str:
+        return "BEGIN DEFERRED" if self._fil.lecture else "BEGIN IMMEDIATE"
+
+    def _entrer(self, *, lecture: bool) -> None:
         if self._fil.ouverte:
             raise RuntimeError("unit of work entered twice in the same thread")
         if self._fil.db is None:
             self._fil.db = ouvrir(self.chemin)
-        self._fil.db.execute("BEGIN IMMEDIATE")
+        db = self._fil.db
+        if lecture:
+            # SQLite itself then refuses every write statement, whichever repository or
+            # sequence issues it: a read-only unit of work cannot write by mistake. The
+            # connection is back to writable whenever no read is under way.
+            db.execute("PRAGMA query_only = ON")
+        self._fil.lecture = lecture
+        try:
+            db.execute(self._debut())
+        except BaseException:
+            self._fil.lecture = False
+            if lecture:
+                self._rendre_l_ecriture()
+            raise
         self._fil.ouverte = True
+
+    def __enter__(self) -> Self:
+        self._entrer(lecture=False)
         return self
+
+    @contextmanager
+    def lecture(self) -> Iterator[Self]:
+        """A read-only unit of work (see `UnitOfWork.lecture`): ``BEGIN DEFERRED`` on a
+        `query_only` connection, rolled back at the end."""
+        self._entrer(lecture=True)
+        try:
+            yield self
+        except BaseException as erreur:
+            self.__exit__(type(erreur), erreur, erreur.__traceback__)
+            raise
+        self.__exit__(None, None, None)
 
     def __exit__(
         self,
@@ -74,15 +119,34 @@ class UniteDeTravailSqlite:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        lecture = self._fil.lecture
         try:
             self._annuler()
         finally:
             self._fil.ouverte = False
+            self._fil.lecture = False
+            if lecture:
+                self._rendre_l_ecriture()
+        if lecture and _ecriture_refusee(exc):
+            raise LectureSeule("write inside a read-only unit of work") from exc
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
             raise stockage_en_panne(self.chemin, exc) from exc
 
+    def _rendre_l_ecriture(self) -> None:
+        db = self._fil.db
+        if db is None:
+            return
+        try:
+            db.execute("PRAGMA query_only = OFF")
+        except sqlite3.DatabaseError:
+            # A connection left read-only would fail the thread's next writing transaction
+            # for no visible reason: drop it, the next unit of work opens another.
+            self.fermer()
+
     def commit(self) -> None:
         db = self._db()
+        if self._fil.lecture:
+            raise LectureSeule("commit of a read-only unit of work")
         try:
             db.execute("COMMIT")
         except sqlite3.DatabaseError as erreur:
@@ -94,7 +158,8 @@ class UniteDeTravailSqlite:
     def rollback(self) -> None:
         db = self._db()
         self._annuler()
-        db.execute("BEGIN IMMEDIATE")
+        # In a read, the next statement starts a fresh snapshot.
+        db.execute(self._debut())
 
     def _annuler(self) -> None:
         db = self._fil.db

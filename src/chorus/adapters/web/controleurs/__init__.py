@@ -1,0 +1,30 @@
+"""The controllers of the API, one module per area; `creer_app` mounts `CONTROLEURS` under
+``/api/v1``.
+
+To add an area: write ``controleurs/<area>.py`` with a ``litestar.Controller`` subclass
+(``path`` relative to ``/api/v1``, ``tags=[TAG_…]`` from `chorus.adapters.web.openapi`) and
+its bodies in ``schemas/<area>.py``; then add one import line and one list entry below.
+Handler rules: see the docstring of `chorus.adapters.web.app`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chorus.adapters.web.controleurs.certificats import CertificatsControleur
+from chorus.adapters.web.controleurs.comptes import ComptesControleur
+from chorus.adapters.web.controleurs.consultation import ConsultationControleur
+from chorus.adapters.web.controleurs.memoires import MemoiresControleur
+from chorus.adapters.web.controleurs.referentiels import ReferentielsControleur
+from chorus.adapters.web.controleurs.structures import StructuresControleur
+from chorus.adapters.web.controleurs.traitement import TraitementMemoiresControleur
+
+CONTROLEURS: list[Any] = [
+    ComptesControleur,
+    ReferentielsControleur,
+    CertificatsControleur,
+    MemoiresControleur,
+    TraitementMemoiresControleur,
+    ConsultationControleur,
+    StructuresControleur,
+]

@@ -1,0 +1,96 @@
+"""The prestataire's read screens beside the search: the tableau de bord (a count per status
+for each structure) and the liste fiscale (JSON or CSV)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, cast
+
+from litestar import Controller, Request, Response, get
+from litestar.params import Parameter
+
+from chorus.adapters.web.csv_export import (
+    PAGE_EXPORT,
+    OperationAvecCsv,
+    export_liste_fiscale,
+    format_csv_demande,
+)
+from chorus.adapters.web.openapi import TAG_CONSULTATION
+from chorus.adapters.web.problemes import reponses
+from chorus.adapters.web.schemas.consultation import (
+    CompteursStructureSortie,
+    ListeFiscaleSortie,
+    compteurs_sortie,
+    liste_fiscale_sortie,
+)
+from chorus.adapters.web.services import ServicesWeb
+from chorus.domain.errors import AccesRefuse, NonTrouve, ValidationError
+from chorus.ports.requetes import PAR_PAGE_DEFAUT, PAR_PAGE_MAXIMUM, Pagination
+from chorus.services.comptes import Authentification
+from chorus.services.consultation import ListeFiscale
+
+
+class ConsultationControleur(Controller):
+    path = "/"
+    tags = (TAG_CONSULTATION,)
+
+    @get(
+        "/tableau-de-bord/memoires",
+        operation_id="tableau_de_bord_memoires",
+        summary="Tableau de bord des mémoires",
+        description="Pour chaque structure visible, le nombre de mémoires dans chaque état "
+        "(tous les états, zéros compris).",
+        sync_to_thread=True,
+    )
+    def tableau_de_bord(
+        self, services: ServicesWeb, acteur: Authentification
+    ) -> list[CompteursStructureSortie]:
+        lignes = services.consultation.tableau_de_bord(acteur.utilisateur.id)
+        return [compteurs_sortie(ligne) for ligne in lignes]
+
+    @get(
+        "/liste-fiscale",
+        operation_id="liste_fiscale",
+        summary="Liste fiscale",
+        description="Les mémoires de la structure mis en paiement entre du et au (dates de "
+        "mise à jour de l'état, période d'un an au plus : 422 sinon), avec leurs totaux. "
+        "page/par_page facultatifs (sans eux : toute la liste). Avec « Accept: text/csv » : "
+        "export CSV de toute la liste suivie d'une ligne de totaux.",
+        operation_class=OperationAvecCsv,
+        responses=reponses(AccesRefuse, NonTrouve, ValidationError, 406),
+        sync_to_thread=True,
+    )
+    def liste_fiscale(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesWeb,
+        acteur: Authentification,
+        structure_id: Annotated[str, Parameter(max_length=64)],
+        du: date,
+        au: date,
+        page: Annotated[
+            int | None, Parameter(ge=1, required=False, description="Numéro de page.")
+        ] = None,
+        par_page: Annotated[
+            int | None,
+            Parameter(
+                ge=1,
+                le=PAR_PAGE_MAXIMUM,
+                required=False,
+                description=f"Éléments par page (au plus {PAR_PAGE_MAXIMUM}).",
+            ),
+        ] = None,
+    ) -> Response[ListeFiscaleSortie]:
+        qui = acteur.utilisateur.id
+
+        def charger(pagination: Pagination | None) -> ListeFiscale:
+            return services.consultation.liste_fiscale(qui, structure_id, du, au, pagination)
+
+        if format_csv_demande(request):
+            # The first page is read here, so that a refusal is answered before streaming.
+            premiere = charger(Pagination(1, PAGE_EXPORT))
+            return cast("Response[ListeFiscaleSortie]", export_liste_fiscale(premiere, charger))
+        pagination = None
+        if page is not None or par_page is not None:
+            pagination = Pagination(page or 1, par_page or PAR_PAGE_DEFAUT)
+        return Response(liste_fiscale_sortie(charger(pagination)))

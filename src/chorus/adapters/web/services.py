@@ -1,0 +1,33 @@
+"""What the HTTP adapter drives: the use cases, wired by the composition root."""
+
+from __future__ import annotations
+
+import attrs
+
+from chorus.ports.referentiels import Referentiels
+from chorus.ports.systeme import Clock
+from chorus.services.comptes import CompteService
+from chorus.services.consultation import ConsultationService
+from chorus.services.memoires import MemoireService
+from chorus.services.structures import StructureService
+from chorus.services.traitement import TraitementService
+from chorus.services.utilisateurs import UtilisateurService
+
+
+@attrs.frozen
+class ServicesWeb:
+    """The use cases a handler reaches through its `services: ServicesWeb` dependency.
+
+    Concrete classes, not Protocols: Litestar validates handler parameters, and a plain
+    Protocol in a signature makes every request fail (DESIGN.md §7). `referentiels` and
+    `clock` are ports; never put them in a handler signature, reach them through this object.
+    """
+
+    comptes: CompteService
+    utilisateurs: UtilisateurService
+    structures: StructureService
+    memoires: MemoireService
+    traitement: TraitementService
+    consultation: ConsultationService
+    referentiels: Referentiels
+    clock: Clock
