@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chorus.domain.errors import Conflit, ValidationError
+from chorus.domain.errors import AccesRefuse, Conflit, ValidationError
 from chorus.domain.identifiants import valider_email
 from chorus.domain.textes import exiger_texte
 from chorus.domain.utilisateur import RoleAgent, StatutUtilisateur, Utilisateur
@@ -94,6 +94,12 @@ class UtilisateurService:
         """A user changes their own names, phone and activity-summary preferences."""
         with self._p.uow as uow:
             utilisateur = uow.utilisateurs.obtenir(acteur_id)
+            if utilisateur.est_technique:
+                # Its name is what histories show for the token's actions.
+                raise AccesRefuse(
+                    "Un jeton d'API ne modifie pas son compte : le gestionnaire de la "
+                    "structure crée un nouveau jeton si besoin."
+                )
             verifier_version(utilisateur.version, version_attendue)
             enregistre = uow.utilisateurs.enregistrer(
                 utilisateur.modifier(
