@@ -127,6 +127,11 @@ def ouvrir(chemin: Path) -> Database:
         _verifier_schema(db, chemin)
         if db.journal_mode != "wal":
             db.enable_wal()
+        # Every thread of a server opens its own connection: when there is nothing to
+        # migrate or analyse, it must not take the write lock, or a new thread's first
+        # read-only unit of work would wait for whichever writer holds it.
+        if not MIGRATIONS.pending(db) and not _statistiques_perimees(db, migree=False):
+            return db
         # One process migrates at a time: the others wait on the write lock, then find
         # nothing left to apply.
         db.execute("BEGIN IMMEDIATE")

@@ -2,11 +2,16 @@
 `BEGIN DEFERRED … ROLLBACK` per `with uow.lecture()` block.
 
 One object serves every thread of a process (the web server shares it): each thread gets
-its own connection, opened on first use and kept, and its own transaction. A writing
+its own connections, opened on first use and kept, and its own transaction. A writing
 transaction takes the write lock at once, so that two writers never both read a version
 and then race to save it; a writer waits for the lock (busy timeout) rather than failing.
 A reading transaction takes no lock: in WAL mode it reads the snapshot committed when its
 first statement ran, while writers go on committing beside it.
+
+Reads run on a second connection of the thread, `query_only` for its whole life, so that
+SQLite itself refuses any write statement of a read, whichever repository issues it.
+Switching one connection between the two modes would cost more than the read: changing
+`query_only` makes SQLite prepare every statement again.
 """
 
 from __future__ import annotations
@@ -35,7 +40,9 @@ from chorus.adapters.storage.sqlite.depots import (
 
 
 class _Fil(threading.local):
+    # The thread's connection for writing units of work, and the one for reading ones.
     db: Database | None = None
+    lecteur: Database | None = None
     ouverte: bool = False
     lecture: bool = False
 
@@ -67,35 +74,41 @@ class UniteDeTravailSqlite:
         self.jetons = DepotJetons(self._db)
         self.courriels = DepotCourriels(self._db)
 
+    def _connexion(self) -> Database | None:
+        """The connection of this thread's current or next transaction."""
+        return self._fil.lecteur if self._fil.lecture else self._fil.db
+
     def _db(self) -> Database:
         """This thread's connection, inside its transaction."""
-        if not self._fil.ouverte or self._fil.db is None:
+        db = self._connexion()
+        if not self._fil.ouverte or db is None:
             raise RuntimeError("storage used outside a unit of work")
-        return self._fil.db
+        return db
 
     def _debut(self) -> str:
         return "BEGIN DEFERRED" if self._fil.lecture else "BEGIN IMMEDIATE"
 
     def _entrer(self, *, lecture: bool) -> None:
-        if self._fil.ouverte:
+        fil = self._fil
+        if fil.ouverte:
             raise RuntimeError("unit of work entered twice in the same thread")
-        if self._fil.db is None:
-            self._fil.db = ouvrir(self.chemin)
-        db = self._fil.db
         if lecture:
-            # SQLite itself then refuses every write statement, whichever repository or
-            # sequence issues it: a read-only unit of work cannot write by mistake. The
-            # connection is back to writable whenever no read is under way.
-            db.execute("PRAGMA query_only = ON")
-        self._fil.lecture = lecture
+            if fil.lecteur is None:
+                lecteur = ouvrir(self.chemin)
+                lecteur.execute("PRAGMA query_only = ON")
+                fil.lecteur = lecteur
+            db = fil.lecteur
+        else:
+            if fil.db is None:
+                fil.db = ouvrir(self.chemin)
+            db = fil.db
+        fil.lecture = lecture
         try:
             db.execute(self._debut())
         except BaseException:
-            self._fil.lecture = False
-            if lecture:
-                self._rendre_l_ecriture()
+            fil.lecture = False
             raise
-        self._fil.ouverte = True
+        fil.ouverte = True
 
     def __enter__(self) -> Self:
         self._entrer(lecture=False)
@@ -103,8 +116,8 @@ class UniteDeTravailSqlite:
 
     @contextmanager
     def lecture(self) -> Iterator[Self]:
-        """A read-only unit of work (see `UnitOfWork.lecture`): ``BEGIN DEFERRED`` on a
-        `query_only` connection, rolled back at the end."""
+        """A read-only unit of work (see `UnitOfWork.lecture`): ``BEGIN DEFERRED`` on the
+        thread's `query_only` connection, rolled back at the end."""
         self._entrer(lecture=True)
         try:
             yield self
@@ -125,23 +138,10 @@ class UniteDeTravailSqlite:
         finally:
             self._fil.ouverte = False
             self._fil.lecture = False
-            if lecture:
-                self._rendre_l_ecriture()
         if lecture and _ecriture_refusee(exc):
             raise LectureSeule("write inside a read-only unit of work") from exc
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
             raise stockage_en_panne(self.chemin, exc) from exc
-
-    def _rendre_l_ecriture(self) -> None:
-        db = self._fil.db
-        if db is None:
-            return
-        try:
-            db.execute("PRAGMA query_only = OFF")
-        except sqlite3.DatabaseError:
-            # A connection left read-only would fail the thread's next writing transaction
-            # for no visible reason: drop it, the next unit of work opens another.
-            self.fermer()
 
     def commit(self) -> None:
         db = self._db()
@@ -162,7 +162,7 @@ class UniteDeTravailSqlite:
         db.execute(self._debut())
 
     def _annuler(self) -> None:
-        db = self._fil.db
+        db = self._connexion()
         if db is not None and db.conn.in_transaction:
             try:
                 db.execute("ROLLBACK")
@@ -171,7 +171,9 @@ class UniteDeTravailSqlite:
                 self.fermer()
 
     def fermer(self) -> None:
-        """Close this thread's connection (others close with their threads)."""
-        if self._fil.db is not None:
-            self._fil.db.close()
-            self._fil.db = None
+        """Close this thread's connections (others close with their threads)."""
+        for db in (self._fil.db, self._fil.lecteur):
+            if db is not None:
+                db.close()
+        self._fil.db = None
+        self._fil.lecteur = None
