@@ -5,6 +5,8 @@ from __future__ import annotations
 import email
 from pathlib import Path
 
+import anyio.to_thread
+import attrs
 import pytest
 from click.testing import CliRunner
 from litestar.testing import TestClient
@@ -171,9 +173,15 @@ def test_le_serveur_demarre_et_arrete_l_envoi_des_courriels(
         dossier_courriels=tmp_path / "mail",
         captcha_actif=False,
     )
+    configuration = attrs.evolve(configuration, fils_de_travail=3)
     serveur = construire_serveur(configuration)
     assert "fichiers .eml" in serveur.courriels
     with TestClient(serveur.application) as client:
+        assert client.blocking_portal is not None
+        limite = client.blocking_portal.call(
+            lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
+        )
+        assert limite == 3
         assert client.get("/api/v1/schema/openapi.json").status_code == 200
         captcha = client.get("/api/v1/captcha")
         assert captcha.status_code == 200
@@ -198,8 +206,20 @@ def test_le_serveur_demarre_et_arrete_l_envoi_des_courriels(
     assert "activation?jeton=" in message.get_payload(decode=True).decode()  # type: ignore[union-attr]
 
 
-def test_une_configuration_invalide_est_refusee(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHORUS_SMTP_PORT", "soixante")
+@pytest.mark.parametrize(
+    ("variable", "valeur"),
+    [
+        ("CHORUS_SMTP_PORT", "soixante"),
+        ("CHORUS_SMTP_PORT", "70000"),
+        ("CHORUS_WORKER_THREADS", "0"),
+        ("CHORUS_CAPTCHA", "non"),
+        ("CHORUS_BASE_URL", "chorus.fr"),
+    ],
+)
+def test_une_configuration_invalide_est_refusee(
+    monkeypatch: pytest.MonkeyPatch, variable: str, valeur: str
+) -> None:
+    monkeypatch.setenv(variable, valeur)
     resultat = CliRunner().invoke(main, ["demo", "--storage", "memory://"])
     assert resultat.exit_code == 2
-    assert "CHORUS_SMTP_PORT" in resultat.output
+    assert variable in resultat.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
+import anyio.to_thread
 import attrs
 from litestar import Litestar
 
@@ -225,7 +226,16 @@ def construire_serveur(configuration: Configuration) -> Serveur:
         ),
         ReglagesWeb(captcha_desactive=not configuration.captcha_actif),
     )
+
+    def limiter_les_fils() -> None:
+        # Blocking handlers run in anyio's worker threads (40 by default).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = (
+            configuration.fils_de_travail
+        )
+
     # Litestar hands the application to a hook that takes an argument: wrap them.
-    application.on_startup.extend([lambda: boucle.demarrer(), lambda: purge.demarrer()])
+    application.on_startup.extend(
+        [limiter_les_fils, lambda: boucle.demarrer(), lambda: purge.demarrer()]
+    )
     application.on_shutdown.extend([lambda: boucle.arreter(), lambda: purge.arreter()])
     return Serveur(application=application, courriels=description)

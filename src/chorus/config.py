@@ -11,6 +11,8 @@ import attrs
 STOCKAGE_PAR_DEFAUT = "sqlite:///var/chorus.db"
 URL_DE_BASE_PAR_DEFAUT = "http://127.0.0.1:8000"
 EXPEDITEUR_PAR_DEFAUT = "ne-pas-repondre@chorus-pro.local"
+# More threads than this only make SQLite readers fight over the GIL on a small machine.
+FILS_DE_TRAVAIL_PAR_DEFAUT = 8
 DOSSIER_COURRIELS_PAR_DEFAUT = Path("var/mail")
 
 
@@ -28,16 +30,24 @@ class Configuration:
     url_de_base: str = URL_DE_BASE_PAR_DEFAUT
     captcha_actif: bool = True
     adresse_expediteur: str = EXPEDITEUR_PAR_DEFAUT
+    fils_de_travail: int = FILS_DE_TRAVAIL_PAR_DEFAUT
+    """How many threads run the (blocking) use cases of HTTP requests at once."""
 
     @staticmethod
     def depuis_environnement(env: Mapping[str, str] | None = None) -> Configuration:
         """`CHORUS_STORAGE`, `CHORUS_SMTP_HOST`, `CHORUS_SMTP_PORT`, `CHORUS_BASE_URL`,
-        `CHORUS_CAPTCHA=desactive`, `CHORUS_MAIL_DIR`, `CHORUS_MAIL_FROM`."""
+        `CHORUS_CAPTCHA=desactive`, `CHORUS_MAIL_DIR`, `CHORUS_MAIL_FROM`,
+        `CHORUS_WORKER_THREADS`."""
         env = os.environ if env is None else env
         port_texte = env.get("CHORUS_SMTP_PORT", "").strip() or "25"
         if not port_texte.isdigit() or not 0 < int(port_texte) < 65536:
             raise ErreurDeConfiguration(
                 f"CHORUS_SMTP_PORT « {port_texte} » n'est pas un port valide (1 à 65535)."
+            )
+        fils_texte = env.get("CHORUS_WORKER_THREADS", "").strip() or str(FILS_DE_TRAVAIL_PAR_DEFAUT)
+        if not fils_texte.isdigit() or not 1 <= int(fils_texte) <= 256:
+            raise ErreurDeConfiguration(
+                f"CHORUS_WORKER_THREADS « {fils_texte} » doit être un entier de 1 à 256."
             )
         captcha = env.get("CHORUS_CAPTCHA", "").strip().lower()
         if captcha not in ("", "actif", "desactive"):
