@@ -695,13 +695,8 @@ LIGNES: list[Ligne] = [
 ]
 
 # Cells that answer otherwise today: the defect is written in /tmp/issue4/defauts_matrice.md.
-DEFAUTS: dict[tuple[str, str], str] = {
-    (
-        "DELETE /structures/{structure_id}/rattachements/{rattachement_id}"
-        " [départ d'un membre sans habilitation]",
-        SANS_HABILITATION,
-    ): "D1 : le contrôleur exige une habilitation avant de laisser un membre se détacher",
-}
+# Known defects, marked xfail(strict=True) so that a fix shows: none today.
+DEFAUTS: dict[tuple[str, str], str] = {}
 
 
 PUBLIQUES_SUR_A = frozenset({"GET /certificats"})

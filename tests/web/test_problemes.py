@@ -6,27 +6,33 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any
 
+import litestar.concurrency
 import msgspec
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar import Controller, Litestar, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, JSONBody
 from litestar.testing import TestClient
 
 from chorus.adapters.web import ReglagesWeb, ServicesWeb, creer_app
-from chorus.adapters.web.entrees import lire_if_match
+from chorus.adapters.web.dependances import PaginationDemandee, TriDemande, VersionAttendue
+from chorus.adapters.web.entrees import MOTIF_IF_MATCH, lire_if_match
 from chorus.adapters.web.openapi import openapi_complet
 from chorus.adapters.web.problemes import RequeteInvalide, reponses, traduire_message
 from chorus.adapters.web.reglages import LIMITE
+from chorus.adapters.web.requete import chemin_hors_bornes
 from chorus.adapters.web.schemas.communs import PageDe, page_de
+from chorus.bootstrap import Chorus
 from chorus.domain.errors import (
     AccesRefuse,
     CompteVerrouille,
@@ -43,8 +49,16 @@ from chorus.domain.errors import (
     ValidationError,
 )
 from chorus.domain.statuts import StatutMemoire
-from chorus.ports.requetes import Page, Pagination, Tri
-from tests.web.aides import MOT_DE_PASSE, champs_en_erreur, exiger_probleme
+from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.requetes import Page
+from chorus.services.comptes import Authentification
+from tests.web.aides import (
+    MOT_DE_PASSE,
+    champs_en_erreur,
+    creer_compte_actif,
+    entetes_de,
+    exiger_probleme,
+)
 from tests.web.conftest import BASE_URL, MAINTENANT
 
 Client = TestClient[Litestar]
@@ -108,11 +122,11 @@ class EssaiControleur(Controller):
         opt={LIMITE: True},
         responses=reponses(ValidationError),
     )
-    def creer(self, data: CorpsEssai) -> Reponse:
+    def creer(self, data: JSONBody[CorpsEssai]) -> Reponse:
         return Reponse(f"{data.nom}:{len(data.lignes)}")
 
     @get("/erreur/{genre:str}", operation_id="essai_erreur", summary="Essai", sync_to_thread=True)
-    def erreur(self, genre: str) -> Reponse:
+    def erreur(self, genre: FromPath[str]) -> Reponse:
         raise ERREURS[genre]
 
     @get("/boum", operation_id="essai_boum", summary="Essai", sync_to_thread=True)
@@ -120,12 +134,12 @@ class EssaiControleur(Controller):
         raise RuntimeError("secret interne de la pile")
 
     @get("/liste", operation_id="essai_liste", summary="Essai", sync_to_thread=True)
-    def liste(self, pagination: Pagination, tri: Tri) -> PageDe[Reponse]:
+    def liste(self, pagination: PaginationDemandee, tri: TriDemande) -> PageDe[Reponse]:
         page = Page(("a", "b"), total=12, page=pagination.page, par_page=pagination.par_page)
         return page_de(page, lambda e: Reponse(f"{e}:{tri.cle.value}:{tri.descendant}"))
 
     @get("/version", operation_id="essai_version", summary="Essai", sync_to_thread=True)
-    def version(self, version_attendue: int | None) -> Reponse:
+    def version(self, version_attendue: VersionAttendue) -> Reponse:
         return Reponse(str(version_attendue))
 
     @post(
@@ -389,6 +403,21 @@ def test_un_multipart_sans_le_fichier_nomme_le_champ(essai: Client) -> None:
     assert "fichier" in champs_en_erreur(probleme)
 
 
+@pytest.mark.parametrize("nom", [None, "\\"])
+def test_un_texte_a_la_place_du_fichier_est_explique(essai: Client, nom: str | None) -> None:
+    # Without a file name (or with one the parser reduces to nothing: ``\\``), the part is a
+    # text field.
+    reponse = essai.post(
+        "/essai/fichier",
+        files={"fichier": (nom, b"%PDF-1.4 x", "application/pdf")},
+        data={"designation": "RIB"},
+    )
+
+    probleme = exiger_probleme(reponse, 400)
+    assert champs_en_erreur(probleme) == ["fichier"]
+    assert "fichier est attendu" in probleme["detail"]
+
+
 # -- pages, sort orders, If-Match ---------------------------------------------------------------
 
 
@@ -413,6 +442,7 @@ def test_la_pagination_et_le_tri_se_lisent_dans_la_requete(essai: Client) -> Non
         ({"page": "deux"}, 400, "page"),
         ({"par_page": 501}, 400, "par_page"),
         ({"par_page": 0}, 400, "par_page"),
+        ({"page": 1_000_001}, 400, "page"),
         ({"tri": "-couleur"}, 422, "tri"),
     ],
 )
@@ -633,3 +663,394 @@ def test_le_document_se_complete_aussi_sans_requete(app: Litestar) -> None:
     assert moi is not None
     assert moi.security == [{"jeton": []}]
     assert openapi_complet(app) is document
+
+
+# -- bytes a client may send ------------------------------------------------------------------
+
+JSON_ESSAI = msgspec.json.encode(corps_essai())
+
+
+@pytest.mark.parametrize(
+    ("contenu", "fragment"),
+    [
+        pytest.param(b'{"nom": "\xff\xfe"}', "UTF-8", id="octets hors UTF-8"),
+        pytest.param(b'{"nom": "\xc3("}', "UTF-8", id="séquence UTF-8 tronquée"),
+        pytest.param(b'{"nom": "\xed\xa0\x80"}', "UTF-8", id="demi-paire UTF-16 encodée"),
+        pytest.param(b"\xef\xbb\xbf" + JSON_ESSAI, "JSON valide", id="BOM"),
+        pytest.param(b'{"nom": "a\x00b"}', "JSON valide", id="NUL brut"),
+        pytest.param(b'{"nom": "\\ud800"}', "JSON valide", id="demi-paire haute échappée"),
+        pytest.param(b'{"nom": "\\udc00x"}', "JSON valide", id="demi-paire basse échappée"),
+        pytest.param('{"nom": "é"}'.encode("utf-16"), "JSON valide", id="UTF-16"),
+    ],
+)
+def test_des_octets_qui_ne_font_pas_un_json_sont_nommes_corps(
+    essai: Client, contenu: bytes, fragment: str
+) -> None:
+    reponse = essai.post("/essai", content=contenu, headers={"content-type": "application/json"})
+
+    probleme = exiger_probleme(reponse, 400)
+    assert champs_en_erreur(probleme) == ["corps"]
+    assert fragment in probleme["detail"]
+
+
+def test_un_nul_echappe_arrive_jusqu_aux_regles_de_gestion(essai: Client) -> None:
+    # Valid JSON: the text holds a NUL, which the domain's own rules judge (not the adapter).
+    corps = JSON_ESSAI.replace(b'"nom":"essai"', b'"nom":"a\\u0000b"')
+    assert corps != JSON_ESSAI
+
+    reponse = essai.post("/essai", content=corps, headers={"content-type": "application/json"})
+
+    assert reponse.status_code == 201, reponse.text
+    assert reponse.json() == {"valeur": "a\x00b:2"}
+
+
+def _presque_json() -> st.SearchStrategy[bytes]:
+    """Bytes near a valid body: the essai body with a few bytes replaced or cut."""
+
+    @st.composite
+    def abime(draw: st.DrawFn) -> bytes:
+        octets = bytearray(JSON_ESSAI)
+        for _ in range(draw(st.integers(1, 4))):
+            position = draw(st.integers(0, len(octets) - 1))
+            octets[position] = draw(st.integers(0, 255))
+        return bytes(octets[: draw(st.integers(0, len(octets)))])
+
+    return abime()
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(contenu=st.one_of(st.binary(max_size=120), _presque_json()))
+def test_aucun_corps_n_aboutit_a_une_erreur_interne(essai: Client, contenu: bytes) -> None:
+    reponse = essai.post("/essai", content=contenu, headers={"content-type": "application/json"})
+
+    assert reponse.status_code in (201, 400), (reponse.status_code, reponse.text)
+    if reponse.status_code == 400:
+        assert champs_en_erreur(exiger_probleme(reponse, 400))
+
+
+@pytest.mark.parametrize(
+    ("contenu", "champ"),
+    [
+        (JSON_ESSAI.replace(b'"statut"', b'"nombre":1e400,"statut"'), "nombre"),
+        (JSON_ESSAI.replace(b'"taux":10', b'"taux":-1e400'), "lignes[1].taux"),
+        (b"1e400", "corps"),
+    ],
+)
+def test_un_nombre_hors_des_bornes_nomme_son_champ(
+    essai: Client, contenu: bytes, champ: str
+) -> None:
+    assert b"1e400" in contenu
+    reponse = essai.post("/essai", content=contenu, headers={"content-type": "application/json"})
+
+    probleme = exiger_probleme(reponse, 400)
+    assert champs_en_erreur(probleme) == [champ]
+    assert "bornes" in probleme["errors"][0]["message"]
+
+
+_SENTINELLE = "\x01hors-bornes\x01"
+
+_FEUILLES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=5),
+)
+_CLES = st.from_regex(r"[a-z_]{1,6}", fullmatch=True)
+_JSON = st.recursive(
+    _FEUILLES,
+    lambda enfants: st.one_of(
+        st.lists(enfants, max_size=4), st.dictionaries(_CLES, enfants, max_size=4)
+    ),
+    max_leaves=15,
+)
+
+
+@st.composite
+def _json_avec_un_nombre_hors_bornes(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A JSON document holding ``1e400`` somewhere, and where (``$.a[1].b``)."""
+    racine = draw(_JSON)
+    chemin = "$"
+
+    def placer(noeud: Any) -> Any:
+        nonlocal chemin
+        if isinstance(noeud, list) and noeud and draw(st.booleans()):
+            i = draw(st.integers(0, len(noeud) - 1))
+            chemin += f"[{i}]"
+            return [*noeud[:i], placer(noeud[i]), *noeud[i + 1 :]]
+        if isinstance(noeud, dict) and noeud and draw(st.booleans()):
+            cle = draw(st.sampled_from(sorted(noeud)))
+            chemin += f".{cle}"
+            return {**noeud, cle: placer(noeud[cle])}
+        return _SENTINELLE
+
+    document = msgspec.json.encode(placer(racine))
+    sentinelle = msgspec.json.encode(_SENTINELLE)
+    assert document.count(sentinelle) == 1
+    return document.replace(sentinelle, b"1e400"), chemin
+
+
+@given(_json_avec_un_nombre_hors_bornes())
+def test_le_nombre_hors_des_bornes_est_situe(cas: tuple[bytes, str]) -> None:
+    document, chemin = cas
+
+    with pytest.raises(msgspec.ValidationError, match="Number out of range"):
+        msgspec.json.decode(document)
+    assert chemin_hors_bornes(document) == chemin
+
+
+@pytest.mark.parametrize(
+    ("partie", "fragment"),
+    [
+        (b"Content-Type: text/plain\r\n\r\nRIB\xff", "UTF-8"),
+        (b"Content-Type: text/plain; charset=klingon\r\n\r\nRIB", "UTF-8"),
+    ],
+)
+def test_un_champ_de_formulaire_illisible_est_nomme_corps(
+    essai: Client, partie: bytes, fragment: str
+) -> None:
+    contenu = (
+        b'--limite\r\nContent-Disposition: form-data; name="fichier"; filename="rib.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%PDF-1.4 x\r\n"
+        b'--limite\r\nContent-Disposition: form-data; name="designation"\r\n'
+        + partie
+        + b"\r\n--limite--\r\n"
+    )
+
+    reponse = essai.post("/essai/fichier", content=contenu, headers={"content-type": MULTIPART})
+
+    probleme = exiger_probleme(reponse, 400)
+    assert champs_en_erreur(probleme) == ["corps"]
+    assert fragment in probleme["detail"]
+    # The same form in latin-1, declared so, is read.
+    latin = contenu.replace(b"text/plain\r\n", b"text/plain; charset=latin-1\r\n")
+    if latin != contenu:
+        lu = essai.post("/essai/fichier", content=latin, headers={"content-type": MULTIPART})
+        assert lu.json() == {"valeur": "RIB\xff:10"}
+
+
+# -- the document's promises on headers and empty answers --------------------------------------
+
+
+def test_aucune_reponse_204_ne_documente_de_corps(document: dict[str, Any]) -> None:
+    sans_corps: set[str] = set()
+    for _, _, operation in operations(document):
+        for statut in ("204", "304"):
+            if (reponse := operation["responses"].get(statut)) is not None:
+                assert "content" not in reponse, (operation["operationId"], statut)
+                sans_corps.add(operation["operationId"])
+
+    # Among them, those answering `Response(None, 204, headers=etag(...))`.
+    assert {"supprimer_ligne_memoire", "retirer_piece_memoire", "supprimer_memoire"} <= sans_corps
+
+
+def _parametres_if_match(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        parametre
+        for _, _, operation in operations(document)
+        for parametre in operation.get("parameters", [])
+        if parametre["in"] == "header" and parametre["name"] == "If-Match"
+    ]
+
+
+def test_if_match_est_documente_par_son_motif(document: dict[str, Any]) -> None:
+    parametres = _parametres_if_match(document)
+
+    assert len(parametres) >= 10
+    for parametre in parametres:
+        assert parametre["required"] is False
+        schema = parametre["schema"]
+        assert schema["type"] == "string"
+        assert schema["pattern"] == MOTIF_IF_MATCH
+        assert "oneOf" not in schema
+
+
+@given(valeur=st.from_regex(MOTIF_IF_MATCH, fullmatch=True))
+def test_toute_valeur_au_motif_de_if_match_est_acceptee(valeur: str) -> None:
+    version = lire_if_match(valeur)
+
+    assert version is not None
+    assert str(version) == valeur.strip(' \t"W/').lstrip("0") or version == 0
+
+
+@given(valeur=st.text(max_size=25))
+def test_toute_valeur_hors_du_motif_de_if_match_est_refusee(valeur: str) -> None:
+    if re.fullmatch(MOTIF_IF_MATCH, valeur):
+        assert lire_if_match(valeur) is not None
+        return
+    with pytest.raises(RequeteInvalide) as refus:
+        lire_if_match(valeur)
+    assert (refus.value.champ, refus.value.status_code) == ("If-Match", 400)
+
+
+_IMPRIMABLE = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=25)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(valeur=st.one_of(st.from_regex(MOTIF_IF_MATCH, fullmatch=True), _IMPRIMABLE))
+def test_l_en_tete_if_match_suit_son_motif_de_bout_en_bout(essai: Client, valeur: str) -> None:
+    reponse = essai.get("/essai/version", headers={"If-Match": valeur})
+
+    if re.fullmatch(MOTIF_IF_MATCH, valeur):
+        assert reponse.status_code == 200, reponse.text
+        assert reponse.json() == {"valeur": str(lire_if_match(valeur))}
+    else:
+        assert champs_en_erreur(exiger_probleme(reponse, 400)) == ["If-Match"]
+
+
+# -- OPTIONS and 405: the methods of each path ----------------------------------------------
+
+
+def _chemin_concret(gabarit: str) -> str:
+    """A request path for an OpenAPI path template (any id will do: routing only)."""
+    return re.sub(r"\{[^}]+\}", "1", gabarit).removeprefix("/api/v1")
+
+
+def test_options_liste_les_methodes_de_chaque_chemin(
+    client: Client, document: dict[str, Any]
+) -> None:
+    for gabarit, element in document["paths"].items():
+        attendues = {m.upper() for m in element if m in _METHODES} | {"OPTIONS"}
+
+        reponse = client.options(_chemin_concret(gabarit))
+
+        assert reponse.status_code == 204, (gabarit, reponse.text)
+        permises = reponse.headers["allow"].split(", ")
+        assert permises == sorted(attendues), gabarit
+
+
+def test_options_sur_les_memoires_liste_get_et_post(client: Client) -> None:
+    reponse = client.options("/memoires")
+
+    assert reponse.headers["allow"] == "GET, OPTIONS, POST"
+    assert reponse.headers["x-content-type-options"] == "nosniff"
+
+
+def test_une_reponse_405_dit_les_methodes_permises(client: Client) -> None:
+    reponse = client.put("/memoires", json={})
+
+    probleme = exiger_probleme(reponse, 405)
+    assert reponse.headers["allow"] == "GET, OPTIONS, POST"
+    assert "GET, OPTIONS, POST" in probleme["detail"]
+
+
+def test_une_reponse_garde_son_propre_cache_control(client: Client) -> None:
+    assert "max-age=3600" in client.get("/referentiels/taux-tva").headers["cache-control"]
+    assert client.get("/nulle-part").headers["cache-control"] == "no-store"
+    assert client.options("/moi").headers["cache-control"] == "no-store"
+
+
+# -- Litestar 3 readiness -----------------------------------------------------------------
+
+
+def test_l_application_ne_s_appuie_sur_rien_de_deprecie(services: ServicesWeb) -> None:
+    with warnings.catch_warnings(record=True) as avertissements:
+        warnings.simplefilter("always")
+        app = creer_app(services, ReglagesWeb())
+        with TestClient(app, base_url=BASE_URL) as client:
+            assert client.get("/schema/openapi.json").status_code == 200
+            assert client.get("/referentiels/taux-tva").status_code == 200
+
+    depreciations = [a for a in avertissements if issubclass(a.category, DeprecationWarning)]
+    assert depreciations == [], [str(a.message) for a in depreciations]
+
+
+# -- authentication: in the handler's thread, and before any other refusal ------------------
+
+
+def _jeton_valide(chorus: Chorus, email: str = "camille.durand@exemple.fr") -> str:
+    # Through the use case: this module's rate limit (3 a minute) would stop POST /sessions.
+    creer_compte_actif(chorus, email)
+    return chorus.comptes.ouvrir_session(email, MOT_DE_PASSE).jeton
+
+
+def test_l_authentification_se_fait_dans_le_fil_du_handler(
+    client: Client, chorus: Chorus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entetes = entetes_de(_jeton_valide(chorus))
+    fils: dict[str, int] = {}
+    authentifier = chorus.comptes.authentifier
+    obtenir = chorus.utilisateurs.obtenir
+
+    def authentifier_espion(secret: str) -> Authentification:
+        fils["authentification"] = threading.get_ident()
+        return authentifier(secret)
+
+    def obtenir_espion(utilisateur_id: str) -> Utilisateur:
+        fils["cas d'usage"] = threading.get_ident()
+        return obtenir(utilisateur_id)
+
+    monkeypatch.setattr(chorus.comptes, "authentifier", authentifier_espion)
+    monkeypatch.setattr(chorus.utilisateurs, "obtenir", obtenir_espion)
+    # Every hop to a worker thread (a handler's, a dependency's) goes through this function.
+    sauts: list[str] = []
+    vers_un_fil = litestar.concurrency._run_sync_asyncio
+
+    async def compter(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sauts.append(getattr(fn, "__name__", repr(fn)))
+        return await vers_un_fil(fn, *args, **kwargs)
+
+    monkeypatch.setattr(litestar.concurrency, "_run_sync_asyncio", compter)
+
+    reponse = client.get("/moi", headers=entetes)
+
+    assert reponse.status_code == 200, reponse.text
+    assert len(sauts) == 1, sauts
+    assert fils["authentification"] == fils["cas d'usage"]
+    assert fils["authentification"] != threading.get_ident()
+
+
+def _requete_sans_defaut(
+    gabarit: str, operation: dict[str, Any]
+) -> tuple[str, dict[str, str], bytes | None, dict[str, str]]:
+    """A request the operation's parameters accept, with a well-formed body (JSON, or
+    multipart when that is all the operation reads) that fails validation."""
+    parametres: dict[str, str] = {}
+    for parametre in operation.get("parameters", []):
+        if parametre["in"] == "query" and parametre.get("required"):
+            format_ = parametre["schema"].get("format")
+            parametres[parametre["name"]] = "2024-01-01" if format_ == "date" else "x"
+    medias = operation.get("requestBody", {}).get("content", {})
+    if not medias:
+        return _chemin_concret(gabarit), parametres, None, {}
+    if "application/json" in medias:
+        return (
+            _chemin_concret(gabarit),
+            parametres,
+            b'{"champ_inconnu": 1}',
+            {"content-type": "application/json"},
+        )
+    assert list(medias) == ["multipart/form-data"], medias
+    corps = b'--x\r\nContent-Disposition: form-data; name="designation"\r\n\r\nRIB\r\n--x--\r\n'
+    return (
+        _chemin_concret(gabarit),
+        parametres,
+        corps,
+        {"content-type": "multipart/form-data; boundary=x"},
+    )
+
+
+def test_un_jeton_invalide_prime_sur_toute_autre_erreur(
+    client: Client, chorus: Chorus, document: dict[str, Any]
+) -> None:
+    valide = entetes_de(_jeton_valide(chorus))
+    inconnu = entetes_de("inconnu-mais-bien-forme")
+    securisees = 0
+    for gabarit, methode, operation in operations(document):
+        if "security" not in operation:
+            continue
+        securisees += 1
+        chemin, parametres, corps, type_ = _requete_sans_defaut(gabarit, operation)
+
+        refus = client.request(
+            methode, chemin, params=parametres, content=corps, headers={**inconnu, **type_}
+        )
+
+        assert refus.status_code == 401, (operation["operationId"], refus.text)
+        if corps is not None:
+            # The same request, authenticated, fails on its body: what the 401 took over.
+            autre = client.request(
+                methode, chemin, params=parametres, content=corps, headers={**valide, **type_}
+            )
+            assert autre.status_code == 400, (operation["operationId"], autre.text)
+    assert securisees >= 40

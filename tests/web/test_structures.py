@@ -678,6 +678,12 @@ def test_tout_nom_de_fichier_revient_sain(banc: Banc) -> None:
     )
     def verifier(nom: str) -> None:
         depot = deposer(client, g, sid, nom=nom, type_piece="AUTRE")
+        if depot.status_code == 400 and "\\" in nom:
+            # A name read as a Windows path (``\\…``, ``C:\\…``) by the multipart parser
+            # keeps what follows its last backslash; with nothing after it, the part
+            # arrives without a file name, as a text field: the file is missing.
+            assert champs_en_erreur(depot.json()) == ["fichier"], (nom, depot.text)
+            return
         assert depot.status_code == 201, (nom, depot.text)
         stocke: str = depot.json()["nom_fichier"]
         assert stocke
@@ -934,3 +940,27 @@ def test_le_schema_openapi_decrit_chaque_route(banc: Banc) -> None:
     assert "multipart/form-data" in televersement["requestBody"]["content"]
     assert {"413", "415", "422"} <= set(televersement["responses"])
     assert "409" in operations["modifier_structure"][2]["responses"]
+
+
+def test_moi_montre_aussi_les_demandes_en_attente(banc: Banc) -> None:
+    gestionnaire = banc.connecte("gestion@cabinet.fr")
+    structure = banc.structure_prete("gestion@cabinet.fr")
+    candidat = banc.connecte("candidat@exemple.fr")
+    assert (
+        banc.client.post(f"/structures/{structure.id}/rattachements", headers=candidat).status_code
+        == 201
+    )
+    moi = banc.client.get("/moi", headers=candidat).json()
+    assert moi["rattachements"] == [
+        {
+            "structure_id": structure.id,
+            "raison_sociale": structure.raison_sociale,
+            "statut": "EN_COURS_DE_VALIDATION",
+            "gestionnaire": False,
+        }
+    ]
+    assert moi["habilitations"] == []
+    # The gestionnaire still sees only his own rattachement and habilitations.
+    du_gestionnaire = banc.client.get("/moi", headers=gestionnaire).json()
+    assert [r["statut"] for r in du_gestionnaire["rattachements"]] == ["VALIDEE"]
+    assert {h["structure_id"] for h in du_gestionnaire["habilitations"]} == {structure.id}

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from chorus.domain import acces
-from chorus.domain.errors import AccesRefuse, Conflit, ValidationError
+from chorus.domain.errors import AccesRefuse, Conflit, NonTrouve, ValidationError
 from chorus.domain.organisation import (
     Adresse,
     Application,
     CoordonneeBancaire,
     Habilitation,
     Profil,
+    Rattachement,
     Regime,
     Structure,
     TypeIdentifiant,
@@ -40,6 +43,16 @@ def _exiger_prestataire(utilisateur: Utilisateur) -> None:
         )
 
 
+@attrs.frozen
+class MonRattachement:
+    """A user's rattachement to a structure, as the user's account page shows it."""
+
+    structure_id: str
+    raison_sociale: str
+    rattachement: Rattachement
+    habilitations: tuple[Habilitation, ...]
+
+
 class StructureService:
     def __init__(self, ports: Ports) -> None:
         self._p = ports
@@ -61,6 +74,26 @@ class StructureService:
                 for s in uow.structures.pour_utilisateur(acteur_id)
                 if s.est_gestionnaire(acteur_id) or s.habilitations_de(acteur_id)
             ]
+
+    def mes_rattachements(self, acteur_id: str) -> Sequence[MonRattachement]:
+        """Every rattachement of the user, whatever its status (pending, refused, ended
+        included), with the user's own habilitations: what their account page shows. Of a
+        structure they do not belong to yet, they learn only its name."""
+        with self._p.uow.lecture() as uow:
+            resultat: list[MonRattachement] = []
+            for structure in uow.structures.pour_utilisateur(acteur_id):
+                rattachement = structure.rattachement_de(acteur_id)
+                if rattachement is None:
+                    continue
+                resultat.append(
+                    MonRattachement(
+                        structure_id=structure.id,
+                        raison_sociale=structure.raison_sociale,
+                        rattachement=rattachement,
+                        habilitations=structure.habilitations_de(acteur_id),
+                    )
+                )
+            return resultat
 
     def lire_piece(
         self, acteur_id: str, structure_id: str, piece_id: str
@@ -317,6 +350,19 @@ class StructureService:
             None,
             lambda s: s.definir_gestionnaire(utilisateur_id, gestionnaire),
         )
+
+    def detacher_rattachement(
+        self, acteur_id: str, structure_id: str, rattachement_id: str
+    ) -> Structure:
+        """End the membership a rattachement records: one's own (any member, habilitated or
+        not), or anyone's for a gestionnaire. A non-member learns nothing of the structure."""
+        with self._p.uow.lecture() as uow:
+            structure = uow.structures.obtenir(structure_id)
+            acces.exiger_membre(structure, acteur_id)
+        cible = next((r for r in structure.rattachements if r.id == rattachement_id), None)
+        if cible is None:
+            raise NonTrouve("Cette demande de rattachement n'existe pas.", champ="rattachement_id")
+        return self.detacher(acteur_id, structure_id, cible.utilisateur_id)
 
     def detacher(self, acteur_id: str, structure_id: str, utilisateur_id: str) -> Structure:
         """End a user's membership: a gestionnaire detaches anyone, a user detaches

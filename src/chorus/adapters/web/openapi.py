@@ -6,7 +6,8 @@ first served (or when `openapi_complet(app)` is called: use it rather than
 - gives every error answer the ``application/problem+json`` `Probleme` schema;
 - marks operations whose handler takes ``acteur`` as secured by the bearer scheme, with 401;
 - adds 400 to any operation with parameters or a body, 413 and 415 to those with a body,
-  429 to the rate-limited ones.
+  429 to the rate-limited ones;
+- documents no content for a 204 (nor 304).
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ def _operations(chemin: Any) -> list[Operation]:
 
 _COMPLET = "openapi_complet"
 
+_SANS_CORPS = frozenset({"204", "304"})
+"""Answers that never carry a body (RFC 9110)."""
+
 
 def openapi_complet(app: Litestar) -> OpenAPI:
     """The app's document, completed on first use (Litestar caches and serves this object).
@@ -147,4 +151,10 @@ def completer_openapi(app: Litestar, *, limite: str) -> None:
             for statut in sorted(statuts):
                 if statut >= 400:
                     reponses[str(statut)] = _reponse_probleme(statut)
+            for code in _SANS_CORPS.intersection(reponses):
+                # Litestar documents the `None` of a handler returning `Response[None]` (to
+                # set an ETag) as a JSON null; these answers have no body at all.
+                reponse = reponses[code]
+                if isinstance(reponse, OpenAPIResponse):
+                    reponse.content = None
             operation.responses = dict(sorted(reponses.items()))

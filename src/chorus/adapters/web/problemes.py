@@ -21,10 +21,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from types import FrameType
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
+from litestar.datastructures import UploadFile
 from litestar.exceptions import (
     ClientException,
     HTTPException,
@@ -303,6 +305,11 @@ def traduire_message(message: str) -> tuple[str, str | None]:
         return "Contenu base64 invalide.", None
     if message.startswith("Integer value out of range"):
         return "Entier hors des bornes acceptées.", None
+    if message == "Unsupported type: <class 'str'>":
+        # The one custom type of our bodies: a form part sent without a file name.
+        return "Un fichier est attendu (une partie du formulaire avec son nom de fichier).", None
+    if message == "Number out of range":
+        return "Nombre hors des bornes acceptées.", None
     return "Valeur invalide.", None
 
 
@@ -392,7 +399,11 @@ def traiter_erreur_http(request: Request[Any, Any, Any], exc: Exception) -> Resp
             NON_TROUVE, f"Aucune ressource à l'adresse {request.url.path}.", entetes=entetes
         )
     if isinstance(exc, MethodNotAllowedException):
-        permises = _methodes(entetes)
+        # In a stable order, as OPTIONS answers them.
+        permises = ", ".join(sorted({m.strip() for m in _methodes(entetes).split(",")} - {""}))
+        entetes = {cle: valeur for cle, valeur in entetes.items() if cle.lower() != "allow"}
+        if permises:
+            entetes["Allow"] = permises
         suite = f" ; méthodes permises : {permises}" if permises else ""
         return reponse_probleme(
             METHODE_NON_PERMISE,
@@ -424,7 +435,44 @@ def traiter_erreur_http(request: Request[Any, Any, Any], exc: Exception) -> Resp
     return reponse_probleme(genre, DESCRIPTIONS.get(statut, "Requête refusée."), statut=statut)
 
 
+_PARSEUR_MULTIPART = "litestar/_multipart.py"
+
+
+def _cadre_leveur(exc: BaseException) -> FrameType | None:
+    """The innermost Python frame `exc` was raised in."""
+    trace = exc.__traceback__
+    cadre = None
+    while trace is not None:
+        cadre = trace.tb_frame
+        trace = trace.tb_next
+    return cadre
+
+
+def _fermer_les_fichiers_recus(cadre: FrameType) -> None:
+    """Close the files the multipart parser had already received when it gave up: it only
+    closes them itself on the errors it expects (each holds a temporary file)."""
+    recus = cadre.f_locals.get("fields") or {}
+    valeurs = [v for liste in recus.values() for v in liste] + [cadre.f_locals.get("data")]
+    for valeur in valeurs:
+        if isinstance(valeur, UploadFile):
+            valeur.file.close()
+
+
 def traiter_erreur_inattendue(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    cadre = _cadre_leveur(exc)
+    lecture_du_formulaire = cadre is not None and cadre.f_code.co_filename.replace(
+        "\\", "/"
+    ).endswith(_PARSEUR_MULTIPART)
+    if isinstance(exc, UnicodeDecodeError | LookupError) and lecture_du_formulaire:
+        # Litestar decodes each text part of a form with the part's charset (UTF-8 by
+        # default) and lets the error through: bytes that do not decode, or an unknown
+        # charset, are the client's doing.
+        assert cadre is not None
+        _fermer_les_fichiers_recus(cadre)
+        message = (
+            "Le formulaire multipart/form-data contient un champ texte illisible (UTF-8 attendu)."
+        )
+        return reponse_probleme(REQUETE_INVALIDE, message, [ErreurChamp(CORPS, message)])
     journal.error("Erreur inattendue sur %s %s", request.method, request.url.path, exc_info=exc)
     return reponse_probleme(
         ERREUR_INTERNE,

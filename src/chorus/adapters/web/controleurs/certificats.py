@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
+from chorus.adapters.web.dependances import Services
 from chorus.adapters.web.openapi import TAG_CERTIFICATS
 from chorus.adapters.web.problemes import reponses
 from chorus.adapters.web.schemas.certificats import CertificatVerifie
-from chorus.adapters.web.services import ServicesWeb
 from chorus.domain.errors import NonTrouve, ValidationError
 
 
@@ -30,9 +30,9 @@ class CertificatsControleur(Controller):
     )
     def verifier_certificat(
         self,
-        services: ServicesWeb,
+        services: Services,
         empreinte: Annotated[
-            str, Parameter(description="Empreinte du certificat (base64).", max_length=200)
+            str, QueryParameter(description="Empreinte du certificat (base64).", max_length=200)
         ],
     ) -> CertificatVerifie:
         return CertificatVerifie.depuis(services.consultation.verifier_empreinte(empreinte))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from chorus.adapters.web.auth import secret_de_la_requete
+from chorus.adapters.web.dependances import Acteur, Services, VersionAttendue
 from chorus.adapters.web.entrees import etag
 from chorus.adapters.web.openapi import TAG_COMPTES, TAG_SESSIONS
 from chorus.adapters.web.problemes import reponses
@@ -44,15 +45,14 @@ from chorus.domain.errors import (
     TransitionInvalide,
     ValidationError,
 )
-from chorus.services.comptes import Authentification
 
 _LIMITEE = {LIMITE: True}
 
 
 def _moi(services: ServicesWeb, acteur_id: str) -> Response[MoiSortie]:
     utilisateur = services.utilisateurs.obtenir(acteur_id)
-    structures = services.structures.mes_structures(acteur_id)
-    return Response(moi_sortie(utilisateur, structures), headers=etag(utilisateur.version))
+    rattachements = services.structures.mes_rattachements(acteur_id)
+    return Response(moi_sortie(utilisateur, rattachements), headers=etag(utilisateur.version))
 
 
 class ComptesControleur(Controller):
@@ -68,7 +68,7 @@ class ComptesControleur(Controller):
         sync_to_thread=True,
         opt=_LIMITEE,
     )
-    def obtenir_captcha(self, services: ServicesWeb) -> CaptchaSortie:
+    def obtenir_captcha(self, services: Services) -> CaptchaSortie:
         return CaptchaSortie.depuis(services.comptes.nouveau_captcha())
 
     @post(
@@ -83,7 +83,7 @@ class ComptesControleur(Controller):
         opt=_LIMITEE,
         responses=reponses(ValidationError, Conflit),
     )
-    def creer_compte(self, data: InscriptionEntree, services: ServicesWeb) -> CompteCree:
+    def creer_compte(self, data: JSONBody[InscriptionEntree], services: Services) -> CompteCree:
         compte = services.comptes.inscrire(
             email=data.email,
             mot_de_passe=data.mot_de_passe,
@@ -110,7 +110,7 @@ class ComptesControleur(Controller):
         opt=_LIMITEE,
         responses=reponses(ValidationError, JetonPerime, TransitionInvalide),
     )
-    def activer_compte(self, data: ActivationEntree, services: ServicesWeb) -> StatutCompte:
+    def activer_compte(self, data: JSONBody[ActivationEntree], services: Services) -> StatutCompte:
         compte = services.comptes.activer(
             jeton=data.jeton,
             mot_de_passe=data.mot_de_passe,
@@ -131,7 +131,9 @@ class ComptesControleur(Controller):
         opt=_LIMITEE,
         responses=reponses(ValidationError),
     )
-    def mot_de_passe_oublie(self, data: MotDePasseOublieEntree, services: ServicesWeb) -> Message:
+    def mot_de_passe_oublie(
+        self, data: JSONBody[MotDePasseOublieEntree], services: Services
+    ) -> Message:
         services.comptes.mot_de_passe_oublie(data.email)
         return Message(
             "Si un compte correspond à cette adresse, un courriel vient de lui être envoyé."
@@ -150,8 +152,8 @@ class ComptesControleur(Controller):
     )
     def lire_question_secrete(
         self,
-        services: ServicesWeb,
-        jeton: Annotated[str, Parameter(description="Le jeton du lien reçu par courriel.")],
+        services: Services,
+        jeton: Annotated[str, QueryParameter(description="Le jeton du lien reçu par courriel.")],
     ) -> QuestionSecreteSortie:
         return QuestionSecreteSortie(services.comptes.question_secrete(jeton))
 
@@ -168,7 +170,7 @@ class ComptesControleur(Controller):
         opt=_LIMITEE,
         responses=reponses(ValidationError, JetonPerime, CompteVerrouille),
     )
-    def reinitialiser(self, data: ReinitialisationEntree, services: ServicesWeb) -> None:
+    def reinitialiser(self, data: JSONBody[ReinitialisationEntree], services: Services) -> None:
         services.comptes.reinitialiser(
             jeton=data.jeton,
             reponse_secrete=data.reponse_secrete,
@@ -187,7 +189,7 @@ class ComptesControleur(Controller):
         opt=_LIMITEE,
         responses=reponses(ValidationError, NonAuthentifie, CompteVerrouille),
     )
-    def ouvrir_session(self, data: ConnexionEntree, services: ServicesWeb) -> SessionSortie:
+    def ouvrir_session(self, data: JSONBody[ConnexionEntree], services: Services) -> SessionSortie:
         return SessionSortie.depuis(services.comptes.ouvrir_session(data.email, data.mot_de_passe))
 
     @delete(
@@ -199,7 +201,7 @@ class ComptesControleur(Controller):
         sync_to_thread=True,
     )
     def fermer_session(
-        self, request: Request[Any, Any, Any], acteur: Authentification, services: ServicesWeb
+        self, request: Request[Any, Any, Any], acteur: Acteur, services: Services
     ) -> None:
         services.comptes.fermer_session(secret_de_la_requete(request))
 
@@ -212,7 +214,7 @@ class ComptesControleur(Controller):
         "l'en-tête ETag porte sa version.",
         sync_to_thread=True,
     )
-    def lire_moi(self, acteur: Authentification, services: ServicesWeb) -> Response[MoiSortie]:
+    def lire_moi(self, acteur: Acteur, services: Services) -> Response[MoiSortie]:
         return _moi(services, acteur.utilisateur.id)
 
     @patch(
@@ -227,10 +229,10 @@ class ComptesControleur(Controller):
     )
     def modifier_moi(
         self,
-        data: ModificationMoi,
-        acteur: Authentification,
-        services: ServicesWeb,
-        version_attendue: int | None,
+        data: JSONBody[ModificationMoi],
+        acteur: Acteur,
+        services: Services,
+        version_attendue: VersionAttendue,
     ) -> Response[MoiSortie]:
         services.utilisateurs.modifier(
             acteur.utilisateur.id,

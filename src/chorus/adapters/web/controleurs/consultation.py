@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any, cast
 
 from litestar import Controller, Request, Response, get
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 
 from chorus.adapters.web.csv_export import (
     PAGE_EXPORT,
@@ -15,6 +15,8 @@ from chorus.adapters.web.csv_export import (
     export_liste_fiscale,
     format_csv_demande,
 )
+from chorus.adapters.web.dependances import Acteur, Services
+from chorus.adapters.web.entrees import PAGE_MAXIMUM
 from chorus.adapters.web.openapi import TAG_CONSULTATION
 from chorus.adapters.web.problemes import reponses
 from chorus.adapters.web.schemas.consultation import (
@@ -23,10 +25,8 @@ from chorus.adapters.web.schemas.consultation import (
     compteurs_sortie,
     liste_fiscale_sortie,
 )
-from chorus.adapters.web.services import ServicesWeb
 from chorus.domain.errors import AccesRefuse, NonTrouve, ValidationError
 from chorus.ports.requetes import PAR_PAGE_DEFAUT, PAR_PAGE_MAXIMUM, Pagination
-from chorus.services.comptes import Authentification
 from chorus.services.consultation import ListeFiscale
 
 
@@ -42,9 +42,7 @@ class ConsultationControleur(Controller):
         "(tous les états, zéros compris).",
         sync_to_thread=True,
     )
-    def tableau_de_bord(
-        self, services: ServicesWeb, acteur: Authentification
-    ) -> list[CompteursStructureSortie]:
+    def tableau_de_bord(self, services: Services, acteur: Acteur) -> list[CompteursStructureSortie]:
         lignes = services.consultation.tableau_de_bord(acteur.utilisateur.id)
         return [compteurs_sortie(ligne) for ligne in lignes]
 
@@ -63,17 +61,18 @@ class ConsultationControleur(Controller):
     def liste_fiscale(
         self,
         request: Request[Any, Any, Any],
-        services: ServicesWeb,
-        acteur: Authentification,
-        structure_id: Annotated[str, Parameter(max_length=64)],
-        du: date,
-        au: date,
+        services: Services,
+        acteur: Acteur,
+        structure_id: Annotated[str, QueryParameter(max_length=64)],
+        du: FromQuery[date],
+        au: FromQuery[date],
         page: Annotated[
-            int | None, Parameter(ge=1, required=False, description="Numéro de page.")
+            int | None,
+            QueryParameter(ge=1, le=PAGE_MAXIMUM, required=False, description="Numéro de page."),
         ] = None,
         par_page: Annotated[
             int | None,
-            Parameter(
+            QueryParameter(
                 ge=1,
                 le=PAR_PAGE_MAXIMUM,
                 required=False,

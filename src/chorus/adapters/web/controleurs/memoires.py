@@ -15,11 +15,9 @@ from typing import Annotated, Any, cast
 from urllib.parse import quote
 
 import anyio.to_thread
-import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
-from litestar.exceptions import ClientException, ValidationException
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
@@ -29,7 +27,7 @@ from litestar.openapi.spec import (
     RequestBody,
     Schema,
 )
-from litestar.params import Parameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from chorus.adapters.web.csv_export import (
@@ -38,10 +36,19 @@ from chorus.adapters.web.csv_export import (
     export_memoires,
     format_csv_demande,
 )
+from chorus.adapters.web.dependances import (
+    Acteur,
+    Filtres,
+    PaginationDemandee,
+    Services,
+    TriDemande,
+    VersionAttendue,
+)
 from chorus.adapters.web.entrees import etag
 from chorus.adapters.web.openapi import TAG_CONSULTATION, TAG_MEMOIRES
 from chorus.adapters.web.problemes import RequeteInvalide, reponses
 from chorus.adapters.web.reglages import TAILLE_MAX_JSON, TAILLE_MAX_MULTIPART
+from chorus.adapters.web.requete import lire_json
 from chorus.adapters.web.schemas.communs import PageDe
 from chorus.adapters.web.schemas.memoires import (
     ComplementEntree,
@@ -63,7 +70,6 @@ from chorus.adapters.web.schemas.memoires import (
     piece_sortie,
     synthese_sortie,
 )
-from chorus.adapters.web.services import ServicesWeb
 from chorus.domain.errors import (
     AccesRefuse,
     ConflitDeVersion,
@@ -82,15 +88,13 @@ from chorus.ports.requetes import (
     Page,
     Pagination,
     ResumeMemoire,
-    Tri,
 )
-from chorus.services.comptes import Authentification
 from chorus.services.contexte import verifier_version
 
 # -- search criteria (shared with the back office) ----------------------------------------
 
-_Texte = Annotated[str | None, Parameter(required=False, max_length=100)]
-_Jour = Annotated[date | None, Parameter(required=False)]
+_Texte = Annotated[str | None, QueryParameter(required=False, max_length=100)]
+_Jour = Annotated[date | None, QueryParameter(required=False)]
 
 
 def _texte(valeur: str | None) -> str | None:
@@ -111,13 +115,15 @@ def fournir_filtres(
     numero_affaire: _Texte = None,
     statut: Annotated[
         list[StatutMemoire] | None,
-        Parameter(required=False, description="État courant ; répétable (?statut=A&statut=B)."),
+        QueryParameter(
+            required=False, description="État courant ; répétable (?statut=A&statut=B)."
+        ),
     ] = None,
     date_depot_du: _Jour = None,
     date_depot_au: _Jour = None,
     date_statut_du: Annotated[
         date | None,
-        Parameter(
+        QueryParameter(
             required=False,
             description="Date de mise à jour de l'état (et non de l'événement), à partir du.",
         ),
@@ -319,22 +325,14 @@ async def _lire_import(request: Request[Any, Any, Any]) -> ImportPieceEntree:
             champ="corps",
             statut=413,
         )
-    try:
-        return msgspec.json.decode(corps, type=ImportPieceEntree)
-    except msgspec.ValidationError as erreur:
-        # Worded in French and located by the app's handler, as for any JSON body.
-        raise ValidationException(
-            detail=str(erreur), extra=[{"message": str(erreur), "key": "", "source": "body"}]
-        ) from None
-    except msgspec.DecodeError as erreur:
-        raise ClientException(detail=f"JSON is malformed: {erreur}") from None
+    return lire_json(corps, ImportPieceEntree)
 
 
 # -- the controller -----------------------------------------------------------------------
 
-_ID = Annotated[str, Parameter(max_length=64, description="Identifiant du mémoire.")]
-_PIECE = Annotated[str, Parameter(max_length=64, description="Identifiant de la pièce jointe.")]
-_LIGNE = Annotated[int, Parameter(ge=1, le=1_000_000, description="Numéro de la ligne.")]
+_ID = Annotated[str, PathParameter(max_length=64, description="Identifiant du mémoire.")]
+_PIECE = Annotated[str, PathParameter(max_length=64, description="Identifiant de la pièce jointe.")]
+_LIGNE = Annotated[int, PathParameter(ge=1, le=1_000_000, description="Numéro de la ligne.")]
 
 _ECRITURE = (AccesRefuse, NonTrouve, TransitionInvalide, ConflitDeVersion, ValidationError)
 
@@ -358,7 +356,7 @@ class MemoiresControleur(Controller):
         sync_to_thread=True,
     )
     def creer(
-        self, services: ServicesWeb, acteur: Authentification, data: CreationMemoire
+        self, services: Services, acteur: Acteur, data: JSONBody[CreationMemoire]
     ) -> Response[MemoireSortie]:
         memoire = services.memoires.creer(acteur.utilisateur.id, data.en_domaine())
         return reponse_memoire(memoire, HTTP_201_CREATED)
@@ -373,7 +371,7 @@ class MemoiresControleur(Controller):
         sync_to_thread=True,
     )
     def obtenir(
-        self, services: ServicesWeb, acteur: Authentification, memoire_id: _ID
+        self, services: Services, acteur: Acteur, memoire_id: _ID
     ) -> Response[MemoireSortie]:
         return reponse_memoire(services.memoires.obtenir(acteur.utilisateur.id, memoire_id))
 
@@ -388,11 +386,11 @@ class MemoiresControleur(Controller):
     )
     def modifier(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
-        data: ModificationMemoire,
+        version_attendue: VersionAttendue,
+        data: JSONBody[ModificationMemoire],
     ) -> Response[MemoireSortie]:
         qui = acteur.utilisateur.id
         actuel = services.memoires.obtenir(qui, memoire_id)
@@ -417,10 +415,10 @@ class MemoiresControleur(Controller):
     )
     def supprimer(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
+        version_attendue: VersionAttendue,
     ) -> None:
         services.memoires.supprimer(
             acteur.utilisateur.id, memoire_id, version_attendue=version_attendue
@@ -441,11 +439,11 @@ class MemoiresControleur(Controller):
     )
     def ajouter_ligne(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
-        data: SaisieLigneEntree,
+        version_attendue: VersionAttendue,
+        data: JSONBody[SaisieLigneEntree],
     ) -> Response[LigneSortie]:
         memoire = services.memoires.ajouter_ligne(
             acteur.utilisateur.id, memoire_id, data.en_domaine(), version_attendue=version_attendue
@@ -466,12 +464,12 @@ class MemoiresControleur(Controller):
     )
     def modifier_ligne(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
         numero_ligne: _LIGNE,
-        version_attendue: int | None,
-        data: SaisieLigneEntree,
+        version_attendue: VersionAttendue,
+        data: JSONBody[SaisieLigneEntree],
     ) -> Response[LigneSortie]:
         memoire = services.memoires.modifier_ligne(
             acteur.utilisateur.id,
@@ -493,11 +491,11 @@ class MemoiresControleur(Controller):
     )
     def supprimer_ligne(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
         numero_ligne: _LIGNE,
-        version_attendue: int | None,
+        version_attendue: VersionAttendue,
     ) -> Response[None]:
         memoire = services.memoires.supprimer_ligne(
             acteur.utilisateur.id, memoire_id, numero_ligne, version_attendue=version_attendue
@@ -522,10 +520,10 @@ class MemoiresControleur(Controller):
     async def joindre_piece(
         self,
         request: Request[Any, Any, Any],
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
+        version_attendue: VersionAttendue,
     ) -> Response[PieceSortie]:
         # One path, two bodies: Litestar binds one body type per handler, so this handler
         # reads the body itself by its Content-Type (and OperationJoindrePiece documents both).
@@ -576,8 +574,8 @@ class MemoiresControleur(Controller):
     )
     def telecharger_piece(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
         piece_id: _PIECE,
     ) -> Response[bytes]:
@@ -602,11 +600,11 @@ class MemoiresControleur(Controller):
     )
     def retirer_piece(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
         piece_id: _PIECE,
-        version_attendue: int | None,
+        version_attendue: VersionAttendue,
     ) -> Response[None]:
         memoire = services.memoires.retirer_piece(
             acteur.utilisateur.id, memoire_id, piece_id, version_attendue=version_attendue
@@ -627,11 +625,11 @@ class MemoiresControleur(Controller):
     )
     def envoyer(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
-        data: EnvoiEntree | None = None,
+        version_attendue: VersionAttendue,
+        data: JSONBody[EnvoiEntree | None] = None,
     ) -> Response[MemoireSortie]:
         # No body attests nothing: the use case refuses it naming `attestation_sur_honneur`.
         attestation = data.attestation_sur_honneur if data is not None else False
@@ -655,11 +653,11 @@ class MemoiresControleur(Controller):
     )
     def completer(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
-        data: ComplementEntree,
+        version_attendue: VersionAttendue,
+        data: JSONBody[ComplementEntree],
     ) -> Response[MemoireSortie]:
         memoire = services.memoires.completer(
             acteur.utilisateur.id,
@@ -680,10 +678,10 @@ class MemoiresControleur(Controller):
     )
     def abandonner(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
+        version_attendue: VersionAttendue,
     ) -> Response[MemoireSortie]:
         memoire = services.memoires.abandonner(
             acteur.utilisateur.id, memoire_id, version_attendue=version_attendue
@@ -702,10 +700,10 @@ class MemoiresControleur(Controller):
     )
     def dupliquer(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        version_attendue: int | None,
+        version_attendue: VersionAttendue,
     ) -> Response[MemoireSortie]:
         copie = services.memoires.dupliquer(
             acteur.utilisateur.id, memoire_id, version_attendue=version_attendue
@@ -722,7 +720,7 @@ class MemoiresControleur(Controller):
         sync_to_thread=True,
     )
     def historique(
-        self, services: ServicesWeb, acteur: Authentification, memoire_id: _ID
+        self, services: Services, acteur: Acteur, memoire_id: _ID
     ) -> list[EvenementHistoriqueSortie]:
         memoire = services.memoires.obtenir(acteur.utilisateur.id, memoire_id)
         return [historique_sortie(e) for e in memoire.historique]
@@ -743,11 +741,11 @@ class MemoiresControleur(Controller):
     def rechercher(
         self,
         request: Request[Any, Any, Any],
-        services: ServicesWeb,
-        acteur: Authentification,
-        filtres: FiltresMemoire,
-        tri: Tri,
-        pagination: Pagination,
+        services: Services,
+        acteur: Acteur,
+        filtres: Filtres,
+        tri: TriDemande,
+        pagination: PaginationDemandee,
     ) -> Response[PageDe[ResumeMemoireSortie]]:
         qui = acteur.utilisateur.id
         if format_csv_demande(request):
@@ -773,11 +771,11 @@ class MemoiresControleur(Controller):
     )
     def synthese(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         par_statut: Annotated[
             int,
-            Parameter(
+            QueryParameter(
                 ge=1,
                 le=PAR_PAGE_MAXIMUM,
                 required=False,

@@ -11,8 +11,9 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.datastructures import CacheControlHeader
-from litestar.params import Parameter
+from litestar.params import PathParameter
 
+from chorus.adapters.web.dependances import Services
 from chorus.adapters.web.openapi import TAG_REFERENTIELS
 from chorus.adapters.web.problemes import reponses
 from chorus.adapters.web.schemas.referentiels import EntreeReferentielSortie
@@ -107,8 +108,8 @@ class ReferentielsControleur(Controller):
     )
     def lire_referentiel(
         self,
-        services: ServicesWeb,
-        nom: Annotated[str, Parameter(description="Nom du référentiel (ex. juridictions).")],
+        services: Services,
+        nom: Annotated[str, PathParameter(description="Nom du référentiel (ex. juridictions).")],
     ) -> list[EntreeReferentielSortie]:
         lecture = REFERENTIELS.get(nom)
         if lecture is None:

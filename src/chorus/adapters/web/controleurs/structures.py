@@ -33,9 +33,10 @@ from litestar.openapi.spec import (
     Operation,
     Schema,
 )
-from litestar.params import Body, Parameter
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from chorus.adapters.web.dependances import Acteur, PaginationDemandee, Services, VersionAttendue
 from chorus.adapters.web.entrees import etag
 from chorus.adapters.web.openapi import TAG_STRUCTURES
 from chorus.adapters.web.problemes import reponses
@@ -85,24 +86,23 @@ from chorus.domain.organisation import Rattachement, StatutRattachement, Structu
 from chorus.domain.pieces import FormatFichier, TypePiece
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import Pagination
-from chorus.services.comptes import Authentification
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-_Id = Annotated[str, Parameter(max_length=64, description="Identifiant de la structure.")]
-_IdService = Annotated[str, Parameter(max_length=64, description="Identifiant du service.")]
+_Id = Annotated[str, PathParameter(max_length=64, description="Identifiant de la structure.")]
+_IdService = Annotated[str, PathParameter(max_length=64, description="Identifiant du service.")]
 _IdCoordonnee = Annotated[
-    str, Parameter(max_length=64, description="Identifiant des coordonnées bancaires.")
+    str, PathParameter(max_length=64, description="Identifiant des coordonnées bancaires.")
 ]
 _IdRattachement = Annotated[
-    str, Parameter(max_length=64, description="Identifiant du rattachement.")
+    str, PathParameter(max_length=64, description="Identifiant du rattachement.")
 ]
 _IdHabilitation = Annotated[
-    str, Parameter(max_length=64, description="Identifiant de l'habilitation.")
+    str, PathParameter(max_length=64, description="Identifiant de l'habilitation.")
 ]
-_IdPiece = Annotated[str, Parameter(max_length=64, description="Identifiant de la pièce.")]
-_IdJeton = Annotated[str, Parameter(max_length=64, description="Identifiant du jeton d'API.")]
+_IdPiece = Annotated[str, PathParameter(max_length=64, description="Identifiant de la pièce.")]
+_IdJeton = Annotated[str, PathParameter(max_length=64, description="Identifiant du jeton d'API.")]
 
 _GESTION = (AccesRefuse, NonTrouve, ValidationError)
 """What a gestionnaire's action may answer besides its own conflicts."""
@@ -226,7 +226,7 @@ class StructuresControleur(Controller):
         sync_to_thread=True,
     )
     def creer(
-        self, services: ServicesWeb, acteur: Authentification, data: CreationStructure
+        self, services: Services, acteur: Acteur, data: JSONBody[CreationStructure]
     ) -> Response[StructureSortie]:
         structure = services.structures.creer(
             acteur.utilisateur.id,
@@ -247,7 +247,7 @@ class StructuresControleur(Controller):
         sync_to_thread=True,
     )
     def lister(
-        self, services: ServicesWeb, acteur: Authentification, pagination: Pagination
+        self, services: Services, acteur: Acteur, pagination: PaginationDemandee
     ) -> PageDe[StructureSortie]:
         structures = services.structures.mes_structures(acteur.utilisateur.id)
         return _page(structures, pagination, structure_sortie)
@@ -262,7 +262,7 @@ class StructuresControleur(Controller):
         sync_to_thread=True,
     )
     def obtenir(
-        self, services: ServicesWeb, acteur: Authentification, structure_id: _Id
+        self, services: Services, acteur: Acteur, structure_id: _Id
     ) -> Response[StructureSortie]:
         return _reponse_structure(services.structures.obtenir(acteur.utilisateur.id, structure_id))
 
@@ -278,11 +278,11 @@ class StructuresControleur(Controller):
     )
     def modifier(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        version_attendue: int | None,
-        data: ModificationStructure,
+        version_attendue: VersionAttendue,
+        data: JSONBody[ModificationStructure],
     ) -> Response[StructureSortie]:
         structure = services.structures.modifier(
             acteur.utilisateur.id,
@@ -308,10 +308,10 @@ class StructuresControleur(Controller):
     )
     def ajouter_service(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        data: CreationService,
+        data: JSONBody[CreationService],
     ) -> Response[ServiceSortie]:
         structure = services.structures.ajouter_service(
             acteur.utilisateur.id, structure_id, code=data.code, libelle=data.libelle
@@ -333,10 +333,10 @@ class StructuresControleur(Controller):
     )
     def lister_services(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        pagination: Pagination,
+        pagination: PaginationDemandee,
     ) -> PageDe[ServiceSortie]:
         structure = services.structures.obtenir(acteur.utilisateur.id, structure_id)
         return _page(structure.services, pagination, service_sortie)
@@ -352,11 +352,11 @@ class StructuresControleur(Controller):
     )
     def modifier_service(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         service_id: _IdService,
-        data: ModificationService,
+        data: JSONBody[ModificationService],
     ) -> Response[ServiceSortie]:
         with _introuvable_si("service_id"):
             structure = services.structures.modifier_service(
@@ -385,10 +385,10 @@ class StructuresControleur(Controller):
     )
     def ajouter_coordonnee_bancaire(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        data: CreationCoordonneeBancaire,
+        data: JSONBody[CreationCoordonneeBancaire],
     ) -> Response[CoordonneeBancaireSortie]:
         coordonnee = services.structures.ajouter_coordonnee_bancaire(
             acteur.utilisateur.id,
@@ -409,10 +409,10 @@ class StructuresControleur(Controller):
     )
     def lister_coordonnees_bancaires(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        pagination: Pagination,
+        pagination: PaginationDemandee,
     ) -> PageDe[CoordonneeBancaireSortie]:
         structure = services.structures.obtenir(acteur.utilisateur.id, structure_id)
         return _page(structure.coordonnees_bancaires, pagination, coordonnee_sortie)
@@ -427,8 +427,8 @@ class StructuresControleur(Controller):
     )
     def retirer_coordonnee_bancaire(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         coordonnee_id: _IdCoordonnee,
     ) -> None:
@@ -452,10 +452,10 @@ class StructuresControleur(Controller):
     )
     def definir_espace_frais_de_justice(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        data: EspaceFraisDeJusticeEntree,
+        data: JSONBody[EspaceFraisDeJusticeEntree],
     ) -> Response[StructureSortie]:
         structure = services.structures.definir_espace_frais_de_justice(
             acteur.utilisateur.id,
@@ -476,10 +476,10 @@ class StructuresControleur(Controller):
     )
     def activer_espace_tic(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        data: EspaceTicEntree,
+        data: JSONBody[EspaceTicEntree],
     ) -> Response[StructureSortie]:
         structure = services.structures.activer_espace_tic(acteur.utilisateur.id, structure_id)
         return _reponse_structure(structure)
@@ -499,7 +499,7 @@ class StructuresControleur(Controller):
         sync_to_thread=True,
     )
     def demander_rattachement(
-        self, services: ServicesWeb, acteur: Authentification, structure_id: _Id
+        self, services: Services, acteur: Acteur, structure_id: _Id
     ) -> Response[RattachementSortie]:
         qui = acteur.utilisateur
         structure = services.structures.demander_rattachement(qui.id, structure_id)
@@ -522,13 +522,13 @@ class StructuresControleur(Controller):
     )
     def lister_rattachements(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        pagination: Pagination,
+        pagination: PaginationDemandee,
         statut: Annotated[
             StatutRattachement | None,
-            Parameter(required=False, description="Seulement les rattachements de ce statut."),
+            QueryParameter(required=False, description="Seulement les rattachements de ce statut."),
         ] = None,
     ) -> PageDe[RattachementSortie]:
         qui = acteur.utilisateur.id
@@ -549,8 +549,8 @@ class StructuresControleur(Controller):
     )
     def valider_rattachement(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         rattachement_id: _IdRattachement,
     ) -> RattachementSortie:
@@ -570,8 +570,8 @@ class StructuresControleur(Controller):
     )
     def refuser_rattachement(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         rattachement_id: _IdRattachement,
     ) -> RattachementSortie:
@@ -592,11 +592,11 @@ class StructuresControleur(Controller):
     )
     def designer_gestionnaire(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         rattachement_id: _IdRattachement,
-        data: DesignationGestionnaire,
+        data: JSONBody[DesignationGestionnaire],
     ) -> RattachementSortie:
         qui = acteur.utilisateur.id
         cible = _rattachement(services.structures.obtenir(qui, structure_id), rattachement_id)
@@ -617,14 +617,14 @@ class StructuresControleur(Controller):
     )
     def detacher(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         rattachement_id: _IdRattachement,
     ) -> None:
-        qui = acteur.utilisateur.id
-        cible = _rattachement(services.structures.obtenir(qui, structure_id), rattachement_id)
-        services.structures.detacher(qui, structure_id, cible.utilisateur_id)
+        services.structures.detacher_rattachement(
+            acteur.utilisateur.id, structure_id, rattachement_id
+        )
 
     # -- habilitations ----------------------------------------------------------------
 
@@ -638,10 +638,10 @@ class StructuresControleur(Controller):
     )
     def lister_habilitations(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        pagination: Pagination,
+        pagination: PaginationDemandee,
     ) -> PageDe[HabilitationSortie]:
         qui = acteur.utilisateur.id
         structure = services.structures.obtenir(qui, structure_id)
@@ -667,10 +667,10 @@ class StructuresControleur(Controller):
     )
     def accorder_habilitation(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        data: CreationHabilitation,
+        data: JSONBody[CreationHabilitation],
     ) -> Response[HabilitationSortie]:
         habilitation = services.structures.accorder_habilitation(
             acteur.utilisateur.id,
@@ -694,8 +694,8 @@ class StructuresControleur(Controller):
     )
     def retirer_habilitation(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         habilitation_id: _IdHabilitation,
     ) -> None:
@@ -721,8 +721,8 @@ class StructuresControleur(Controller):
     )
     def deposer_piece(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         data: Annotated[DepotPiece, Body(media_type=RequestEncodingType.MULTI_PART.value)],
     ) -> Response[PieceJointeSortie]:
@@ -751,10 +751,10 @@ class StructuresControleur(Controller):
     )
     def lister_pieces(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        pagination: Pagination,
+        pagination: PaginationDemandee,
     ) -> PageDe[PieceJointeSortie]:
         structure = services.structures.obtenir(acteur.utilisateur.id, structure_id)
         return _page(structure.pieces, pagination, piece_sortie)
@@ -770,8 +770,8 @@ class StructuresControleur(Controller):
     )
     def telecharger_piece(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         piece_id: _IdPiece,
     ) -> Response[bytes]:
@@ -800,8 +800,8 @@ class StructuresControleur(Controller):
     )
     def retirer_piece(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         piece_id: _IdPiece,
     ) -> None:
@@ -825,10 +825,10 @@ class StructuresControleur(Controller):
     )
     def creer_jeton_api(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        data: CreationJetonApi,
+        data: JSONBody[CreationJetonApi],
     ) -> Response[JetonApiCreeSortie]:
         cree = services.comptes.creer_jeton_api(
             acteur.utilisateur.id,
@@ -849,10 +849,10 @@ class StructuresControleur(Controller):
     )
     def lister_jetons_api(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
-        pagination: Pagination,
+        pagination: PaginationDemandee,
     ) -> PageDe[JetonApiSortie]:
         jetons = services.comptes.jetons_api(acteur.utilisateur.id, structure_id)
         return _page(jetons, pagination, jeton_sortie)
@@ -867,8 +867,8 @@ class StructuresControleur(Controller):
     )
     def revoquer_jeton_api(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         structure_id: _Id,
         jeton_id: _IdJeton,
     ) -> None:

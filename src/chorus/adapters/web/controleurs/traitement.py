@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, cast
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK
 
 from chorus.adapters.web.controleurs.memoires import FILTRES, reponse_memoire
@@ -19,6 +19,13 @@ from chorus.adapters.web.csv_export import (
     OperationAvecCsv,
     export_memoires,
     format_csv_demande,
+)
+from chorus.adapters.web.dependances import (
+    Acteur,
+    Filtres,
+    PaginationDemandee,
+    Services,
+    TriDemande,
 )
 from chorus.adapters.web.openapi import TAG_TRAITEMENT
 from chorus.adapters.web.problemes import reponses
@@ -29,7 +36,6 @@ from chorus.adapters.web.schemas.memoires import (
     page_resumes,
 )
 from chorus.adapters.web.schemas.traitement import EvenementEntree
-from chorus.adapters.web.services import ServicesWeb
 from chorus.domain.errors import (
     AccesRefuse,
     Conflit,
@@ -37,10 +43,9 @@ from chorus.domain.errors import (
     TransitionInvalide,
     ValidationError,
 )
-from chorus.ports.requetes import FiltresMemoire, Page, Pagination, ResumeMemoire, Tri
-from chorus.services.comptes import Authentification
+from chorus.ports.requetes import Page, Pagination, ResumeMemoire
 
-_ID = Annotated[str, Parameter(max_length=64, description="Identifiant du mémoire.")]
+_ID = Annotated[str, PathParameter(max_length=64, description="Identifiant du mémoire.")]
 
 
 class TraitementMemoiresControleur(Controller):
@@ -62,11 +67,11 @@ class TraitementMemoiresControleur(Controller):
     def rechercher(
         self,
         request: Request[Any, Any, Any],
-        services: ServicesWeb,
-        acteur: Authentification,
-        filtres: FiltresMemoire,
-        tri: Tri,
-        pagination: Pagination,
+        services: Services,
+        acteur: Acteur,
+        filtres: Filtres,
+        tri: TriDemande,
+        pagination: PaginationDemandee,
     ) -> Response[PageDe[ResumeMemoireSortie]]:
         qui = acteur.utilisateur.id
         if format_csv_demande(request):
@@ -88,7 +93,7 @@ class TraitementMemoiresControleur(Controller):
         sync_to_thread=True,
     )
     def obtenir(
-        self, services: ServicesWeb, acteur: Authentification, memoire_id: _ID
+        self, services: Services, acteur: Acteur, memoire_id: _ID
     ) -> Response[MemoireSortie]:
         return reponse_memoire(services.traitement.obtenir(acteur.utilisateur.id, memoire_id))
 
@@ -106,10 +111,10 @@ class TraitementMemoiresControleur(Controller):
     )
     def appliquer_evenement(
         self,
-        services: ServicesWeb,
-        acteur: Authentification,
+        services: Services,
+        acteur: Acteur,
         memoire_id: _ID,
-        data: EvenementEntree,
+        data: JSONBody[EvenementEntree],
     ) -> Response[MemoireSortie]:
         memoire = services.traitement.appliquer_evenement(
             acteur.utilisateur.id, memoire_id, data.en_domaine()

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import msgspec
 
-from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import Utilisateur
 from chorus.services.comptes import Captcha, Session
+from chorus.services.structures import MonRattachement
 
 
 class CaptchaSortie(msgspec.Struct, frozen=True):
@@ -129,29 +129,26 @@ class ModificationMoi(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     suivi_hebdomadaire: bool | None = None
 
 
-def moi_sortie(utilisateur: Utilisateur, structures: Sequence[Structure]) -> MoiSortie:
-    rattachements: list[RattachementDeMoi] = []
-    habilitations: list[HabilitationDeMoi] = []
-    for structure in structures:
-        rattachement = structure.rattachement_de(utilisateur.id)
-        if rattachement is not None:
-            rattachements.append(
-                RattachementDeMoi(
-                    structure_id=structure.id,
-                    raison_sociale=structure.raison_sociale,
-                    statut=rattachement.statut.value,
-                    gestionnaire=rattachement.gestionnaire,
-                )
-            )
-        habilitations.extend(
-            HabilitationDeMoi(
-                structure_id=structure.id,
-                service_id=h.service_id,
-                application=h.application.value,
-                profil=h.profil.value,
-            )
-            for h in structure.habilitations_de(utilisateur.id)
+def moi_sortie(utilisateur: Utilisateur, rattachements: Sequence[MonRattachement]) -> MoiSortie:
+    habilitations = [
+        HabilitationDeMoi(
+            structure_id=r.structure_id,
+            service_id=h.service_id,
+            application=h.application.value,
+            profil=h.profil.value,
         )
+        for r in rattachements
+        for h in r.habilitations
+    ]
+    rattachements_de_moi = [
+        RattachementDeMoi(
+            structure_id=r.structure_id,
+            raison_sociale=r.raison_sociale,
+            statut=r.rattachement.statut.value,
+            gestionnaire=r.rattachement.gestionnaire,
+        )
+        for r in rattachements
+    ]
     return MoiSortie(
         id=utilisateur.id,
         email=utilisateur.email,
@@ -163,7 +160,7 @@ def moi_sortie(utilisateur: Utilisateur, structures: Sequence[Structure]) -> Moi
         juridictions=sorted(utilisateur.juridictions),
         suivi_quotidien=utilisateur.suivi_quotidien,
         suivi_hebdomadaire=utilisateur.suivi_hebdomadaire,
-        rattachements=rattachements,
+        rattachements=rattachements_de_moi,
         habilitations=habilitations,
         version=utilisateur.version,
     )
