@@ -2,6 +2,10 @@
 
 Each works inside the transaction its unit of work opened; none commits. A stale save is
 refused by comparing versions under the write lock the transaction already holds.
+
+Structures, users, mémoires and jetons are read through a `CacheDeDecodage` (see
+`cache`): the row is always read in the transaction, its document decoded only when the
+cache holds no object decoded from that very text.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from chorus.adapters.storage.sqlite import lignes_comptes, lignes_sql
+from chorus.adapters.storage.sqlite.cache import CacheDeDecodage
 from chorus.adapters.storage.sqlite.lignes_sql import instant_en_entier
 from chorus.adapters.storage.sqlite.recherche import (
     Compteurs,
@@ -79,7 +84,24 @@ class _Depot:
         return version_suivante(None if ligne is None else ligne["version"], agregat)
 
 
+# What a cached aggregate is checked against: the columns its decoding reads.
+_DECODEES = "id, version, document"
+
+
+def _decodee(
+    cache: CacheDeDecodage[_A], ligne: sqlite3.Row, decoder: Callable[[sqlite3.Row], _A]
+) -> _A:
+    """The aggregate of a row of `_DECODEES`, decoded unless the cache already has it."""
+    return cache.obtenir(ligne["id"], (ligne["version"], ligne["document"]), lambda: decoder(ligne))
+
+
 class DepotStructures(_Depot):
+    def __init__(
+        self, connexion: Callable[[], Database], cache: CacheDeDecodage[Structure]
+    ) -> None:
+        super().__init__(connexion)
+        self._cache = cache
+
     def ajouter(self, structure: Structure) -> None:
         if self.par_identifiant(structure.type_identifiant, structure.identifiant) is not None:
             raise Conflit("Une structure existe déjà avec cet identifiant.", champ="identifiant")
@@ -96,21 +118,21 @@ class DepotStructures(_Depot):
         )
 
     def obtenir(self, structure_id: str) -> Structure:
-        ligne = self._une("SELECT * FROM structures WHERE id = ?", (structure_id,))
+        ligne = self._une(f"SELECT {_DECODEES} FROM structures WHERE id = ?", (structure_id,))
         if ligne is None:
             raise NonTrouve(
                 "Introuvable : cette structure n'existe pas ou ne vous est pas accessible."
             )
-        return lignes_sql.structure_de(ligne)
+        return _decodee(self._cache, ligne, lignes_sql.structure_de)
 
     def par_identifiant(
         self, type_identifiant: TypeIdentifiant, identifiant: str
     ) -> Structure | None:
         ligne = self._une(
-            "SELECT * FROM structures WHERE type_identifiant = ? AND identifiant = ?",
+            f"SELECT {_DECODEES} FROM structures WHERE type_identifiant = ? AND identifiant = ?",
             (type_identifiant.value, identifiant),
         )
-        return None if ligne is None else lignes_sql.structure_de(ligne)
+        return None if ligne is None else _decodee(self._cache, ligne, lignes_sql.structure_de)
 
     def enregistrer(self, structure: Structure) -> Structure:
         suivante = self._suivante("structures", structure)
@@ -125,17 +147,23 @@ class DepotStructures(_Depot):
 
     def pour_utilisateur(self, utilisateur_id: str) -> Sequence[Structure]:
         lignes = self._db.execute(
-            "SELECT s.* FROM rattachements r JOIN structures s ON s.id = r.structure_id "
-            "WHERE r.utilisateur_id = ?",
+            "SELECT s.id, s.version, s.document FROM rattachements r "
+            "JOIN structures s ON s.id = r.structure_id WHERE r.utilisateur_id = ?",
             (utilisateur_id,),
         ).fetchall()
         return sorted(
-            (lignes_sql.structure_de(ligne) for ligne in lignes),
+            (_decodee(self._cache, ligne, lignes_sql.structure_de) for ligne in lignes),
             key=lambda s: (s.raison_sociale.casefold(), s.id),
         )
 
 
 class DepotUtilisateurs(_Depot):
+    def __init__(
+        self, connexion: Callable[[], Database], cache: CacheDeDecodage[Utilisateur]
+    ) -> None:
+        super().__init__(connexion)
+        self._cache = cache
+
     def ajouter(self, utilisateur: Utilisateur) -> None:
         if (
             self.par_email(utilisateur.email) is not None
@@ -145,14 +173,14 @@ class DepotUtilisateurs(_Depot):
         self._inserer("utilisateurs", lignes_sql.ligne_utilisateur(utilisateur))
 
     def obtenir(self, utilisateur_id: str) -> Utilisateur:
-        ligne = self._une("SELECT * FROM utilisateurs WHERE id = ?", (utilisateur_id,))
+        ligne = self._une(f"SELECT {_DECODEES} FROM utilisateurs WHERE id = ?", (utilisateur_id,))
         if ligne is None:
             raise NonTrouve("Introuvable : cet utilisateur n'existe pas.")
-        return lignes_sql.utilisateur_de(ligne)
+        return _decodee(self._cache, ligne, lignes_sql.utilisateur_de)
 
     def par_email(self, email: str) -> Utilisateur | None:
-        ligne = self._une("SELECT * FROM utilisateurs WHERE email = ?", (email.lower(),))
-        return None if ligne is None else lignes_sql.utilisateur_de(ligne)
+        ligne = self._une(f"SELECT {_DECODEES} FROM utilisateurs WHERE email = ?", (email.lower(),))
+        return None if ligne is None else _decodee(self._cache, ligne, lignes_sql.utilisateur_de)
 
     def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
         suivant = self._suivante("utilisateurs", utilisateur)
@@ -173,7 +201,20 @@ _REFUS_APRES_ENVOI = (
 )
 
 
+# A mémoire's lines live in their own table: the cache checks them too, as one text (the
+# columns its decoding reads, in the table's order), read in the same statement as the row.
+_LIGNES_EN_TEXTE = (
+    "SELECT json_group_array(json_array("
+    + ", ".join(lignes_sql.colonnes_des_lignes()[1:])
+    + ")) FROM lignes_prestation WHERE memoire_id = m.id"
+)
+
+
 class DepotMemoires(_Depot):
+    def __init__(self, connexion: Callable[[], Database], cache: CacheDeDecodage[Memoire]) -> None:
+        super().__init__(connexion)
+        self._cache = cache
+
     def _ecrire_lignes(self, memoire: Memoire) -> None:
         colonnes = lignes_sql.colonnes_des_lignes()
         self._db.conn.executemany(
@@ -204,9 +245,17 @@ class DepotMemoires(_Depot):
         return memoire
 
     def _charger(self, ou: str, valeur: str) -> Memoire | None:
-        ligne = self._une(f"SELECT * FROM memoires WHERE {ou}", (valeur,))
+        ligne = self._une(
+            f"SELECT {_DECODEES}, ({_LIGNES_EN_TEXTE}) AS lignes FROM memoires AS m WHERE {ou}",
+            (valeur,),
+        )
         if ligne is None:
             return None
+        texte = (ligne["version"], ligne["document"], ligne["lignes"])
+        return self._cache.obtenir(ligne["id"], texte, lambda: self._decoder(ligne))
+
+    def _decoder(self, ligne: sqlite3.Row) -> Memoire:
+        # Same transaction as `ligne`: these are the lines its text was read from.
         lignes = self._db.execute(
             "SELECT * FROM lignes_prestation WHERE memoire_id = ? ORDER BY numero_ligne",
             (ligne["id"],),
@@ -437,6 +486,10 @@ _JETON_EXISTANT = "Ce jeton existe déjà."
 
 
 class DepotJetons(_Depot):
+    def __init__(self, connexion: Callable[[], Database], cache: CacheDeDecodage[Jeton]) -> None:
+        super().__init__(connexion)
+        self._cache = cache
+
     def ajouter(self, jeton: Jeton) -> None:
         if (
             self._une(
@@ -448,14 +501,14 @@ class DepotJetons(_Depot):
         self._inserer("jetons", lignes_comptes.ligne_jeton(jeton))
 
     def obtenir(self, jeton_id: str) -> Jeton:
-        ligne = self._une("SELECT * FROM jetons WHERE id = ?", (jeton_id,))
+        ligne = self._une(f"SELECT {_DECODEES} FROM jetons WHERE id = ?", (jeton_id,))
         if ligne is None:
             raise NonTrouve("Introuvable : ce jeton n'existe pas.")
-        return lignes_comptes.jeton_de(ligne)
+        return _decodee(self._cache, ligne, lignes_comptes.jeton_de)
 
     def par_empreinte(self, empreinte: str) -> Jeton | None:
-        ligne = self._une("SELECT * FROM jetons WHERE empreinte = ?", (empreinte,))
-        return None if ligne is None else lignes_comptes.jeton_de(ligne)
+        ligne = self._une(f"SELECT {_DECODEES} FROM jetons WHERE empreinte = ?", (empreinte,))
+        return None if ligne is None else _decodee(self._cache, ligne, lignes_comptes.jeton_de)
 
     def enregistrer(self, jeton: Jeton) -> Jeton:
         suivant = self._suivante("jetons", jeton)

@@ -12,6 +12,9 @@ Reads run on a second connection of the thread, `query_only` for its whole life,
 SQLite itself refuses any write statement of a read, whichever repository issues it.
 Switching one connection between the two modes would cost more than the read: changing
 `query_only` makes SQLite prepare every statement again.
+
+Decoded structures, users, mémoires and jetons are kept in caches shared by the threads
+(see `cache`); each read still checks the row in its own transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ from typing import Self
 from sqlite_utils import Database
 
 from chorus.adapters.storage.erreurs import LectureSeule
+from chorus.adapters.storage.sqlite.cache import (
+    JETONS_PAR_DEFAUT,
+    MEMOIRES_PAR_DEFAUT,
+    STRUCTURES_PAR_DEFAUT,
+    UTILISATEURS_PAR_DEFAUT,
+    CacheDeDecodage,
+)
 from chorus.adapters.storage.sqlite.connexion import ouvrir, stockage_en_panne
 from chorus.adapters.storage.sqlite.depots import (
     DepotCourriels,
@@ -37,6 +47,10 @@ from chorus.adapters.storage.sqlite.depots import (
     RequetesMemoires,
     SequencesSqlite,
 )
+from chorus.domain.jetons import Jeton
+from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure
+from chorus.domain.utilisateur import Utilisateur
 
 
 class _Fil(threading.local):
@@ -60,18 +74,33 @@ class UniteDeTravailSqlite:
 
     The constructor opens the database once, so that a file that is not a Chorus database
     is refused at start (`StockageInutilisable`), and applies pending migrations.
+
+    `cache_memoires` and the others bound how many decoded aggregates of each kind the
+    object keeps for all its threads (least recently used evicted; 0 keeps none).
     """
 
-    def __init__(self, chemin: Path) -> None:
+    def __init__(
+        self,
+        chemin: Path,
+        *,
+        cache_memoires: int = MEMOIRES_PAR_DEFAUT,
+        cache_structures: int = STRUCTURES_PAR_DEFAUT,
+        cache_utilisateurs: int = UTILISATEURS_PAR_DEFAUT,
+        cache_jetons: int = JETONS_PAR_DEFAUT,
+    ) -> None:
         self.chemin = chemin
+        self.cache_memoires = CacheDeDecodage[Memoire](cache_memoires)
+        self.cache_structures = CacheDeDecodage[Structure](cache_structures)
+        self.cache_utilisateurs = CacheDeDecodage[Utilisateur](cache_utilisateurs)
+        self.cache_jetons = CacheDeDecodage[Jeton](cache_jetons)
         self._fil = _Fil()
         self._fil.db = ouvrir(chemin)
-        self.structures = DepotStructures(self._db)
-        self.utilisateurs = DepotUtilisateurs(self._db)
-        self.memoires = DepotMemoires(self._db)
+        self.structures = DepotStructures(self._db, self.cache_structures)
+        self.utilisateurs = DepotUtilisateurs(self._db, self.cache_utilisateurs)
+        self.memoires = DepotMemoires(self._db, self.cache_memoires)
         self.requetes = RequetesMemoires(self._db)
         self.sequences = SequencesSqlite(self._db)
-        self.jetons = DepotJetons(self._db)
+        self.jetons = DepotJetons(self._db, self.cache_jetons)
         self.courriels = DepotCourriels(self._db)
 
     def _connexion(self) -> Database | None:
