@@ -8,6 +8,7 @@ changed) and every answer carrying a mémoire carries its ``ETag``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -335,6 +336,20 @@ _PIECE = Annotated[str, PathParameter(max_length=64, description="Identifiant de
 _LIGNE = Annotated[int, PathParameter(ge=1, le=1_000_000, description="Numéro de la ligne.")]
 
 _ECRITURE = (AccesRefuse, NonTrouve, TransitionInvalide, ConflitDeVersion, ValidationError)
+
+
+def repondre_recherche(
+    request: Request[Any, Any, Any],
+    rechercher: Callable[[Pagination], Page[ResumeMemoire]],
+    pagination: Pagination,
+) -> Response[PageDe[ResumeMemoireSortie]]:
+    """What a search route answers: the page asked for, or — with ``Accept: text/csv`` —
+    every match as a streamed CSV. The first page is read before streaming starts, so that
+    a refusal (criteria, habilitation) is answered as a problem, not cut into a file."""
+    if format_csv_demande(request):
+        export = export_memoires(rechercher(Pagination(1, PAGE_EXPORT)), rechercher)
+        return cast("Response[PageDe[ResumeMemoireSortie]]", export)
+    return Response(page_resumes(rechercher(pagination)))
 
 
 class MemoiresControleur(Controller):
@@ -748,16 +763,11 @@ class MemoiresControleur(Controller):
         pagination: PaginationDemandee,
     ) -> Response[PageDe[ResumeMemoireSortie]]:
         qui = acteur.utilisateur.id
-        if format_csv_demande(request):
-
-            def charger(page: Pagination) -> Page[ResumeMemoire]:
-                return services.consultation.rechercher(qui, filtres, tri, page)
-
-            # The first page is read here, so that a refusal is answered before streaming.
-            premiere = charger(Pagination(1, PAGE_EXPORT))
-            return cast("Response[PageDe[ResumeMemoireSortie]]", export_memoires(premiere, charger))
-        page = services.consultation.rechercher(qui, filtres, tri, pagination)
-        return Response(page_resumes(page))
+        return repondre_recherche(
+            request,
+            lambda page: services.consultation.rechercher(qui, filtres, tri, page),
+            pagination,
+        )
 
     @get(
         "/synthese",

@@ -7,18 +7,19 @@ An agent only ever sees the mémoires of their juridictions: any other is « int
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK
 
-from chorus.adapters.web.controleurs.memoires import FILTRES, reponse_memoire
+from chorus.adapters.web.controleurs.memoires import (
+    FILTRES,
+    repondre_recherche,
+    reponse_memoire,
+)
 from chorus.adapters.web.csv_export import (
-    PAGE_EXPORT,
     OperationAvecCsv,
-    export_memoires,
-    format_csv_demande,
 )
 from chorus.adapters.web.dependances import (
     Acteur,
@@ -33,7 +34,6 @@ from chorus.adapters.web.schemas.communs import PageDe
 from chorus.adapters.web.schemas.memoires import (
     MemoireSortie,
     ResumeMemoireSortie,
-    page_resumes,
 )
 from chorus.adapters.web.schemas.traitement import EvenementEntree
 from chorus.domain.errors import (
@@ -43,7 +43,6 @@ from chorus.domain.errors import (
     TransitionInvalide,
     ValidationError,
 )
-from chorus.ports.requetes import Page, Pagination, ResumeMemoire
 
 _ID = Annotated[str, PathParameter(max_length=64, description="Identifiant du mémoire.")]
 
@@ -74,15 +73,11 @@ class TraitementMemoiresControleur(Controller):
         pagination: PaginationDemandee,
     ) -> Response[PageDe[ResumeMemoireSortie]]:
         qui = acteur.utilisateur.id
-        if format_csv_demande(request):
-
-            def charger(page: Pagination) -> Page[ResumeMemoire]:
-                return services.traitement.rechercher(qui, filtres, tri, page)
-
-            # The first page is read here, so that a refusal is answered before streaming.
-            premiere = charger(Pagination(1, PAGE_EXPORT))
-            return cast("Response[PageDe[ResumeMemoireSortie]]", export_memoires(premiere, charger))
-        return Response(page_resumes(services.traitement.rechercher(qui, filtres, tri, pagination)))
+        return repondre_recherche(
+            request,
+            lambda page: services.traitement.rechercher(qui, filtres, tri, page),
+            pagination,
+        )
 
     @get(
         "/{memoire_id:str}",
