@@ -6,29 +6,21 @@ module's source, and these tables hold nothing the benchmark generates.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
 from chorus.adapters.codec import ErreurDeDecodage, depuis_donnees, vers_donnees
-from chorus.adapters.storage.erreurs import StockageInutilisable
-from chorus.adapters.storage.sqlite.lignes_sql import en_json, instant_en_entier
+
+# The row helpers are shared with lignes_sql.py, whose text keys the benchmark's data cache:
+# it is imported from, not edited.
+from chorus.adapters.storage.sqlite.lignes_sql import (
+    _document,
+    _illisible,
+    en_json,
+    instant_en_entier,
+)
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
-
-
-def _illisible(quoi: str, identifiant: str, erreur: Exception) -> StockageInutilisable:
-    return StockageInutilisable(
-        f"La base contient {quoi} illisible (id {identifiant}) : {erreur}. Restaurez la base "
-        "depuis une sauvegarde ou signalez l'anomalie."
-    )
-
-
-def _document(ligne: sqlite3.Row) -> dict[str, Any]:
-    donnees = json.loads(ligne["document"])
-    if not isinstance(donnees, dict):
-        raise ErreurDeDecodage("the document is not an object")
-    return donnees
 
 
 def ligne_jeton(jeton: Jeton) -> dict[str, Any]:
