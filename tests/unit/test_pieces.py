@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import unicodedata
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import example, given, settings
@@ -21,6 +23,7 @@ from chorus.domain.pieces import (
     detecter_format,
     empreinte_sha256,
     nettoyer_nom_fichier,
+    nom_selon_format,
 )
 from tests.unit.fabrique import MAINTENANT, PDF, PNG
 
@@ -294,3 +297,45 @@ def test_une_archive_abimee_est_refusee_proprement() -> None:
         except ValidationError as erreur:
             refus = erreur
             assert refus.champ == "fichier"
+
+
+@pytest.mark.parametrize(
+    ("nom", "contenu", "attendu"),
+    [
+        ("rapport.pdf", b"%PDF-1.4 x", "rapport.pdf"),
+        ("RAPPORT.PDF", b"%PDF-1.4 x", "RAPPORT.PDF"),
+        ("photo.JPEG", b"\xff\xd8\xff\xe0 x", "photo.JPEG"),
+        ("note.html", b"%PDF-1.4 <script>", "note.html.pdf"),
+        ("<script>alert(1)</script>.hta", b"%PDF-1.4 x", "script_.hta.pdf"),
+        ("sans extension", b"\x89PNG\r\n\x1a\n x", "sans extension.png"),
+        ("x.pdf", b"\x89PNG\r\n\x1a\n x", "x.pdf.png"),
+        ("é\u202eFDP.exe", b"%PDF-1.4 x", "éFDP.exe.pdf"),
+        ("a\u200bb\u2066c.pdf", b"%PDF-1.4 x", "abc.pdf"),
+    ],
+)
+def test_le_nom_garde_finit_par_l_extension_du_contenu(
+    nom: str, contenu: bytes, attendu: str
+) -> None:
+    piece = PieceJointe.depuis_contenu(
+        id="p1",
+        contenu=contenu,
+        nom_fichier=nom,
+        type_piece=TypePiece.AUTRE,
+        designation=None,
+        date_ajout=datetime(2024, 6, 14, tzinfo=UTC),
+    )
+    assert piece.nom_fichier == attendu
+
+
+@given(st.text(min_size=1, max_size=300))
+def test_un_nom_garde_est_sur_et_borne_quel_qu_il_soit(nom: str) -> None:
+    try:
+        nettoye = nettoyer_nom_fichier(nom)
+    except ValidationError:
+        return  # refused outright, with a French message (tested above)
+    garde = nom_selon_format(nettoye, FormatFichier.PDF)
+    assert garde.lower().endswith(".pdf")
+    assert len(garde) <= LONGUEUR_MAXIMUM_NOM
+    assert not any(unicodedata.category(c) in ("Cf", "Cc", "Cs") for c in garde)
+    assert "/" not in garde
+    assert "\\" not in garde

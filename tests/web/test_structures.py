@@ -589,6 +589,8 @@ def test_depot_et_telechargement_d_une_piece(banc: Banc) -> None:
     png = deposer(client, g, sid, PNG, "photo.bin", "AUTRE").json()
     assert png["content_type"] == "image/png"
     assert png["designation"] == "photo.bin"
+    # The stored name ends as what the content is, so that it opens as an image.
+    assert png["nom_fichier"] == "photo.bin.png"
     image = client.get(f"/structures/{sid}/pieces-jointes/{png['id']}", headers=g)
     assert image.headers["content-type"] == "image/png"
     assert image.content == PNG

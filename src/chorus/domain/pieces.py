@@ -142,7 +142,13 @@ def nettoyer_nom_fichier(nom: str) -> str:
     texte = exiger_texte(nom, "nom_fichier")
     base = unicodedata.normalize("NFC", texte).replace("\\", "/").rsplit("/", 1)[-1]
     # Lone surrogates cannot be stored as UTF-8: they become "_" like reserved characters.
-    base = "".join("_" if unicodedata.category(c) == "Cs" else c for c in base)
+    # Format characters (bidi overrides, zero-width joiners) go: "é\u202eFDP.exe" would
+    # otherwise display as a PDF.
+    base = "".join(
+        "_" if unicodedata.category(c) == "Cs" else c
+        for c in base
+        if unicodedata.category(c) != "Cf"
+    )
     base = _INTERDITS.sub("_", base).strip(" .")
     if not base:
         base = "piece"
@@ -155,6 +161,33 @@ def nettoyer_nom_fichier(nom: str) -> str:
         # Cutting may leave a final dot or space, which some file systems drop or refuse.
         base = base.rstrip(" .") or "piece"
     return base
+
+
+_EXTENSIONS: dict[FormatFichier, tuple[str, ...]] = {
+    FormatFichier.PDF: ("pdf",),
+    FormatFichier.JPEG: ("jpg", "jpeg", "jpe", "jfif"),
+    FormatFichier.PNG: ("png",),
+    FormatFichier.TIFF: ("tif", "tiff"),
+    FormatFichier.ODT: ("odt",),
+    FormatFichier.ODS: ("ods",),
+    FormatFichier.DOC: ("doc", "dot"),
+    FormatFichier.XLS: ("xls", "xlt"),
+    FormatFichier.DOCX: ("docx",),
+    FormatFichier.XLSX: ("xlsx",),
+    FormatFichier.XML: ("xml",),
+    FormatFichier.ZIP: ("zip",),
+}
+
+
+def nom_selon_format(nom: str, format_fichier: FormatFichier) -> str:
+    """The name with an extension that matches the content: a PDF sent as « note.html »
+    is kept as « note.html.pdf », so that whoever downloads it opens it as what it is,
+    never as a page or a program."""
+    _, point, extension = nom.rpartition(".")
+    if point and extension.lower() in _EXTENSIONS[format_fichier]:
+        return nom
+    suffixe = "." + _EXTENSIONS[format_fichier][0]
+    return nom[: LONGUEUR_MAXIMUM_NOM - len(suffixe)].rstrip(" .") + suffixe
 
 
 def empreinte_sha256(contenu: bytes) -> str:
@@ -196,14 +229,15 @@ class PieceJointe:
         if numero_ligne is not None and exiger_entier(numero_ligne, "numero_ligne") < 1:
             raise ValidationError("Les lignes sont numérotées à partir de 1.", champ="numero_ligne")
         nom = nettoyer_nom_fichier(nom_fichier)
+        format_fichier = detecter_format(contenu, nom)
         return PieceJointe(
             id=id,
-            nom_fichier=nom,
+            nom_fichier=nom_selon_format(nom, format_fichier),
             type_piece=type_piece,
             designation=texte_obligatoire(designation or nom, "designation", maximum=200),
             sha256=empreinte_sha256(contenu),
             taille=len(contenu),
-            format=detecter_format(contenu, nom),
+            format=format_fichier,
             date_ajout=date_ajout,
             numero_ligne=numero_ligne,
         )

@@ -112,7 +112,7 @@ class Tri:
                 return Tri(cle, descendant)
         possibles = ", ".join(c.value for c in CleDeTri)
         raise ValidationError(
-            f"Tri « {texte} » inconnu ; tris possibles : {possibles} (précédé de - pour "
+            f"Tri « {texte[:50]} » inconnu ; tris possibles : {possibles} (précédé de - pour "
             "l'ordre décroissant).",
             champ="tri",
         )

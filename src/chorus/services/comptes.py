@@ -613,7 +613,8 @@ class CompteService:
 
     def authentifier(self, jeton: str) -> Authentification:
         """The user a bearer secret (session or API token) stands for; `NonAuthentifie` when
-        it is unknown, expired, revoked, or its account is locked or not active."""
+        it is unknown, expired, revoked, or its account is not active. A lock (5 failed
+        logins) refuses new sessions only."""
         refus = NonAuthentifie("Jeton d'authentification inconnu, expiré ou révoqué.")
         if not isinstance(jeton, str) or not jeton:
             raise refus
@@ -631,10 +632,8 @@ class CompteService:
                 utilisateur = uow.utilisateurs.obtenir(trouve.utilisateur_id)
             except NonTrouve:
                 raise refus from None
-        if utilisateur.verrouille(maintenant):
-            raise NonAuthentifie(
-                "Ce compte est verrouillé après 5 échecs de connexion : réessayez dans une heure."
-            )
+        # The lock stops password guessing at login; it does not end the sessions already
+        # open, or anyone could log a user out for an hour with five wrong passwords.
         if utilisateur.statut is not StatutUtilisateur.ACTIF or utilisateur.est_technique != (
             trouve.nature is NatureJeton.API
         ):

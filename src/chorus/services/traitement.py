@@ -27,7 +27,10 @@ def _juridictions_visibles(agent: Utilisateur) -> frozenset[str] | None:
     """An agent sees the mémoires of their juridictions; a comptable with none, all."""
     if agent.role is None:
         raise AccesRefuse("Cette opération est réservée aux agents de l'administration.")
-    if agent.role in (RoleAgent.AGENT_JURIDICTION, RoleAgent.COMPTABLE):
+    if agent.role is RoleAgent.AGENT_JURIDICTION:
+        # Never "all": an agent without a juridiction (refused at creation) sees nothing.
+        return agent.juridictions
+    if agent.role is RoleAgent.COMPTABLE:
         return agent.juridictions or None
     raise AccesRefuse(
         f"Le rôle « {agent.role.libelle} » ne donne pas accès au traitement des mémoires."
