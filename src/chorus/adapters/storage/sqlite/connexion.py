@@ -130,7 +130,17 @@ def ouvrir(chemin: Path) -> Database:
         # Every thread of a server opens its own connection: when there is nothing to
         # migrate or analyse, it must not take the write lock, or a new thread's first
         # read-only unit of work would wait for whichever writer holds it.
-        if not MIGRATIONS.pending(db) and not _statistiques_perimees(db, migree=False):
+        # The checks read one snapshot, so that a newer process migrating meanwhile is seen
+        # by all of them or by none.
+        db.execute("BEGIN DEFERRED")
+        try:
+            _verifier_schema(db, chemin)
+            rien_a_faire = not MIGRATIONS.pending(db) and not _statistiques_perimees(
+                db, migree=False
+            )
+        finally:
+            db.execute("ROLLBACK")
+        if rien_a_faire:
             return db
         # One process migrates at a time: the others wait on the write lock, then find
         # nothing left to apply.
