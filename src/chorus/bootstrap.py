@@ -15,6 +15,7 @@ from chorus.adapters.mail.smtp import ExpediteurSmtp
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.captcha_image import DessinateurImageCaptcha
+from chorus.adapters.securite.echecs_en_memoire import CompteurDEchecsEnMemoire
 from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
 from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.erreurs import StockageInutilisable
@@ -74,6 +75,7 @@ def assembler(
             secrets=secrets or SecretsDuSysteme(),
             dessinateur=dessinateur or DessinateurImageCaptcha(),
             reglages=reglages or ReglagesComptes(),
+            echecs=CompteurDEchecsEnMemoire(),
         ),
         utilisateurs=UtilisateurService(ports),
         structures=StructureService(ports),

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 
 from chorus.adapters.securite.argon2id import HacheurArgon2id
+from chorus.adapters.securite.echecs_en_memoire import CompteurDEchecsEnMemoire
 from chorus.adapters.storage.memory import UniteDeTravailEnMemoire
 from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.domain.errors import (
@@ -418,6 +419,7 @@ def autres_reglages(monde: Monde, reglages: ReglagesComptes) -> CompteService:
         secrets=SecretsPrevisibles(prefixe="autre"),
         dessinateur=DessinateurFactice(),
         reglages=reglages,
+        echecs=CompteurDEchecsEnMemoire(),
     )
 
 
@@ -630,6 +632,7 @@ def test_un_hachage_d_anciens_parametres_est_refait_a_la_connexion(monde: Monde)
         secrets=SecretsPrevisibles(),
         dessinateur=DessinateurFactice(),
         reglages=ReglagesComptes(),
+        echecs=CompteurDEchecsEnMemoire(),
     )
     plus_fort.ouvrir_session(qui.email, MOT_DE_PASSE)
     rehache = utilisateur(monde, qui.id).empreinte_mot_de_passe
@@ -1133,3 +1136,24 @@ def test_les_droits_d_un_jeton_d_api_ne_s_elargissent_pas(monde: Monde) -> None:
         )
     with pytest.raises(AccesRefuse):
         monde.chorus.memoires.creer(technique.id, monde.entete())
+
+
+@pytest.mark.parametrize("email", ["inconnu@exemple.fr", "pas une adresse"])
+def test_une_adresse_inconnue_se_verrouille_comme_un_compte(monde: Monde, email: str) -> None:
+    """Otherwise five wrong passwords would tell whether an address has an account."""
+    comptes = monde.chorus.comptes
+    connu = avec_mot_de_passe(monde, monde.consultant)
+    for adresse in (email, connu.email):
+        for _ in range(4):
+            with pytest.raises(NonAuthentifie):
+                comptes.ouvrir_session(adresse, AUTRE_MOT_DE_PASSE)
+        with pytest.raises(CompteVerrouille) as verrou:
+            comptes.ouvrir_session(adresse, AUTRE_MOT_DE_PASSE)
+        assert verrou.value.jusqu_au == monde.horloge.maintenant() + timedelta(hours=1)
+        with pytest.raises(CompteVerrouille) as encore:
+            comptes.ouvrir_session(adresse, MOT_DE_PASSE)
+        assert str(encore.value) == str(verrou.value)
+    monde.horloge.avancer(timedelta(hours=1))
+    with pytest.raises(NonAuthentifie):
+        comptes.ouvrir_session(email, AUTRE_MOT_DE_PASSE)
+    assert comptes.ouvrir_session(connu.email, MOT_DE_PASSE).jeton

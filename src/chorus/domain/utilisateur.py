@@ -171,10 +171,7 @@ class Utilisateur:
         The lock also holds back a password reset: a reset asks the secret answer, which the
         lock protects from guessing as much as the password."""
         if self.verrouille_jusqu_au is not None and maintenant < self.verrouille_jusqu_au:
-            raise CompteVerrouille(
-                "Ce compte est verrouillé après 5 échecs de connexion : réessayez dans une heure.",
-                jusqu_au=self.verrouille_jusqu_au,
-            )
+            raise CompteVerrouille(MESSAGE_VERROU, jusqu_au=self.verrouille_jusqu_au)
 
     def connexion_echouee(self, maintenant: datetime) -> Utilisateur:
         """Count a failed login; the 5th in a row locks the account for one hour."""
@@ -203,6 +200,7 @@ class Utilisateur:
 
 
 ECHECS_AVANT_VERROUILLAGE = 5
+MESSAGE_VERROU = "Ce compte est verrouillé après 5 échecs de connexion : réessayez dans une heure."
 DOMAINE_COMPTES_TECHNIQUES = "api.chorus.invalid"
 """Where the addresses of API tokens' accounts live; refused to people signing up."""
 DUREE_VERROUILLAGE = timedelta(hours=1)

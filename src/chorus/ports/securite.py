@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 
@@ -39,4 +40,18 @@ class DessinateurDeCaptcha(Protocol):
 
     def dessiner(self, code: str) -> bytes:
         """A PNG image of `code`."""
+        ...
+
+
+class CompteurDEchecs(Protocol):
+    """Failed logins of addresses that have no account able to log in, counted as an
+    account's are: so that the lock (5 failures, one hour) tells nothing about whether an
+    address is registered. Such counts need not survive a restart."""
+
+    def verrouille_jusqu_au(self, cle: str, maintenant: datetime) -> datetime | None:
+        """When the lock of `cle` ends, if it is locked at `maintenant`."""
+        ...
+
+    def echec(self, cle: str, maintenant: datetime) -> datetime | None:
+        """Count a failure; when it is the one that locks `cle`, when the lock ends."""
         ...

@@ -31,6 +31,7 @@ import attrs
 from chorus.domain import acces
 from chorus.domain.courriels import Courriel
 from chorus.domain.errors import (
+    CompteVerrouille,
     Conflit,
     DomainError,
     ErreurDeChamp,
@@ -45,6 +46,7 @@ from chorus.domain.organisation import Application, Habilitation, Profil
 from chorus.domain.textes import texte_obligatoire
 from chorus.domain.utilisateur import (
     DOMAINE_COMPTES_TECHNIQUES,
+    MESSAGE_VERROU,
     RoleAgent,
     StatutUtilisateur,
     Utilisateur,
@@ -52,7 +54,12 @@ from chorus.domain.utilisateur import (
     valider_mot_de_passe,
 )
 from chorus.ports.depots import UnitOfWork
-from chorus.ports.securite import DessinateurDeCaptcha, GenerateurDeSecrets, HacheurDeMotsDePasse
+from chorus.ports.securite import (
+    CompteurDEchecs,
+    DessinateurDeCaptcha,
+    GenerateurDeSecrets,
+    HacheurDeMotsDePasse,
+)
 from chorus.services.contexte import Ports
 from chorus.services.utilisateurs import UtilisateurService
 
@@ -169,12 +176,14 @@ class CompteService:
         secrets: GenerateurDeSecrets,
         dessinateur: DessinateurDeCaptcha,
         reglages: ReglagesComptes,
+        echecs: CompteurDEchecs,
     ) -> None:
         self._p = ports
         self._hacheur = hacheur
         self._secrets = secrets
         self._dessinateur = dessinateur
         self._reglages = reglages
+        self._echecs = echecs
         self._empreinte_factice: str | None = None
 
     @property
@@ -545,7 +554,14 @@ class CompteService:
             utilisateur = uow.utilisateurs.par_email(adresse) if adresse else None
         empreinte = None if utilisateur is None else utilisateur.empreinte_mot_de_passe
         if utilisateur is None or empreinte is None or utilisateur.est_technique:
-            self._hacheur.verifier(self._factice(), essai)
+            # Counted and locked like a real account, so that the lock tells nothing.
+            cle = empreinte_du_secret(f"echecs:{adresse or str(email)[:320]}")
+            fin = self._echecs.verrouille_jusqu_au(cle, maintenant)
+            if fin is None:
+                self._hacheur.verifier(self._factice(), essai)
+                fin = self._echecs.echec(cle, maintenant)
+            if fin is not None:
+                raise CompteVerrouille(MESSAGE_VERROU, jusqu_au=fin)
             raise NonAuthentifie(_IDENTIFIANTS_INCORRECTS)
         utilisateur.exiger_non_verrouille(maintenant)
         juste = self._hacheur.verifier(empreinte, essai)
