@@ -700,3 +700,13 @@ def test_le_gestionnaire_ne_reduit_pas_non_plus_ses_droits_en_se_les_accordant(
         ),
     )
     assert erreur.champ == "utilisateur_id"
+
+
+def test_les_membres_et_habilitations_ne_se_lisent_que_par_un_gestionnaire(monde: Monde) -> None:
+    s = monde.chorus.structures
+    lue = s.obtenir_pour_gestion(monde.gestionnaire.id, monde.structure.id)
+    assert lue.rattachements == monde.structure.rattachements
+    with pytest.raises(AccesRefuse):
+        s.obtenir_pour_gestion(monde.consultant.id, monde.structure.id)
+    with pytest.raises(NonTrouve):
+        s.obtenir_pour_gestion(monde.etranger.id, monde.structure.id)

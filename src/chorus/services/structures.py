@@ -66,6 +66,14 @@ class StructureService:
             acces.exiger_habilite(structure, acteur_id)
             return structure
 
+    def obtenir_pour_gestion(self, acteur_id: str, structure_id: str) -> Structure:
+        """A structure with its members' requests and habilitations, for its gestionnaires
+        only (a member gets `AccesRefuse`, anyone else `NonTrouve`)."""
+        with self._p.uow.lecture() as uow:
+            structure = uow.structures.obtenir(structure_id)
+            acces.exiger_gestionnaire(structure, acteur_id)
+            return structure
+
     def mes_structures(self, acteur_id: str) -> Sequence[Structure]:
         """The structures the user manages or holds a habilitation on."""
         with self._p.uow.lecture() as uow:

@@ -71,7 +71,6 @@ from chorus.adapters.web.schemas.structures import (
     structure_sortie,
 )
 from chorus.adapters.web.services import ServicesWeb
-from chorus.domain import acces
 from chorus.domain.errors import (
     AccesRefuse,
     Conflit,
@@ -532,8 +531,7 @@ class StructuresControleur(Controller):
         ] = None,
     ) -> PageDe[RattachementSortie]:
         qui = acteur.utilisateur.id
-        structure = services.structures.obtenir(qui, structure_id)
-        acces.exiger_gestionnaire(structure, qui)
+        structure = services.structures.obtenir_pour_gestion(qui, structure_id)
         retenus = [r for r in structure.rattachements if statut is None or r.statut is statut]
         return _page(retenus, pagination, lambda r: _rattachement_sortie(services, structure, r))
 
@@ -644,8 +642,7 @@ class StructuresControleur(Controller):
         pagination: PaginationDemandee,
     ) -> PageDe[HabilitationSortie]:
         qui = acteur.utilisateur.id
-        structure = services.structures.obtenir(qui, structure_id)
-        acces.exiger_gestionnaire(structure, qui)
+        structure = services.structures.obtenir_pour_gestion(qui, structure_id)
         return _page(
             structure.habilitations,
             pagination,
