@@ -213,14 +213,18 @@ class MemoireService:
         self,
         acteur_id: str,
         memoire_id: str,
-        entete: EnTete,
+        entete: EnTete | Callable[[EnTete], EnTete],
         *,
         version_attendue: int | None = None,
     ) -> Memoire:
+        """Replace a draft's en-tête; given a function, apply it to the current en-tête in
+        the same transaction (a partial change that cannot undo a concurrent one)."""
+
         def changer(memoire: Memoire, contexte: _Contexte) -> Memoire:
             structure = contexte.structure
             memoire.exiger_brouillon()
-            nouvelle = self._verifier_entete(structure, entete)
+            voulue = entete(memoire.entete) if callable(entete) else entete
+            nouvelle = self._verifier_entete(structure, voulue)
             if nouvelle.service_id != memoire.entete.service_id:
                 acces.exiger(
                     structure,

@@ -90,7 +90,6 @@ from chorus.ports.requetes import (
     Pagination,
     ResumeMemoire,
 )
-from chorus.services.contexte import verifier_version
 
 # -- search criteria (shared with the back office) ----------------------------------------
 
@@ -407,16 +406,11 @@ class MemoiresControleur(Controller):
         version_attendue: VersionAttendue,
         data: JSONBody[ModificationMemoire],
     ) -> Response[MemoireSortie]:
-        qui = acteur.utilisateur.id
-        actuel = services.memoires.obtenir(qui, memoire_id)
-        # The state and the version are answered before the input, as the use case does.
-        actuel.exiger_brouillon()
-        verifier_version(actuel.version, version_attendue)
-        # Without If-Match, the version just read guards the merge: a change in between
-        # makes this one fail (409) rather than silently undo it.
-        version = actuel.version if version_attendue is None else version_attendue
         memoire = services.memoires.modifier_entete(
-            qui, memoire_id, data.appliquee_a(actuel.entete), version_attendue=version
+            acteur.utilisateur.id,
+            memoire_id,
+            data.appliquee_a,
+            version_attendue=version_attendue,
         )
         return reponse_memoire(memoire)
 
