@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint types imports pytest bench clean demo serve
+.PHONY: run test check lint types imports pytest bench clean demo serve tui
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/chorus serve
+
+# The terminal UI on the same database, demo accounts included (password Demo-Chorus-2026).
+tui: $(STAMP)
+	$(BIN)/chorus demo > /dev/null
+	$(BIN)/chorus tui
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import anyio.to_thread
 import attrs
-from litestar import Litestar
 
-from chorus.adapters.mail.boucle import BoucleDEnvoi
-from chorus.adapters.mail.fichiers_eml import ExpediteurEml
-from chorus.adapters.mail.smtp import ExpediteurSmtp
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
-from chorus.adapters.securite.captcha_image import DessinateurImageCaptcha
 from chorus.adapters.securite.echecs_en_memoire import CompteurDEchecsEnMemoire
 from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
-from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.erreurs import StockageInutilisable
-from chorus.adapters.storage.files import UniteDeTravailFichiers
-from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
-from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
 from chorus.adapters.systeme.horloges import HorlogeSysteme
 from chorus.adapters.systeme.identifiants import IdsAleatoires
-from chorus.adapters.web.app import creer_app
-from chorus.adapters.web.reglages import ReglagesWeb
-from chorus.adapters.web.services import ServicesWeb
 from chorus.config import STOCKAGE_PAR_DEFAUT as STOCKAGE_PAR_DEFAUT
 from chorus.config import Configuration
 from chorus.config import ErreurDeConfiguration as ErreurDeConfiguration
-from chorus.ports.courrier import Expediteur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.securite import DessinateurDeCaptcha, GenerateurDeSecrets, HacheurDeMotsDePasse
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator
@@ -42,6 +29,15 @@ from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+    from chorus.adapters.tui.app import ChorusApp
+    from chorus.ports.courrier import Expediteur
+
+# Adapters a command does not need are imported where they are wired, not here: `chorus tui`
+# starts without loading Litestar, the mail transports or the captcha's imaging library.
 
 
 @attrs.frozen
@@ -73,7 +69,7 @@ def assembler(
             ports,
             hacheur=hacheur or HacheurArgon2id(),
             secrets=secrets or SecretsDuSysteme(),
-            dessinateur=dessinateur or DessinateurImageCaptcha(),
+            dessinateur=dessinateur or _dessinateur_images(),
             reglages=reglages or ReglagesComptes(),
             echecs=CompteurDEchecsEnMemoire(),
         ),
@@ -83,6 +79,12 @@ def assembler(
         traitement=TraitementService(ports),
         consultation=ConsultationService(ports),
     )
+
+
+def _dessinateur_images() -> DessinateurDeCaptcha:
+    from chorus.adapters.securite.captcha_image import DessinateurImageCaptcha
+
+    return DessinateurImageCaptcha()
 
 
 @attrs.frozen
@@ -118,13 +120,21 @@ def ouvrir_stockage(stockage: str) -> Stockage:
     schema = stockage.split("://", 1)[0] if "://" in stockage else ""
     try:
         if stockage == "memory://":
+            from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
+
             return Stockage(UniteDeTravailEnMemoire(), BlobsEnMemoire())
         if schema == "sqlite":
+            from chorus.adapters.storage.blobs import BlobsSurDisque
+            from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
+
             base = _chemin(stockage, schema)
             # Pièces beside the database: var/chorus.db → var/chorus-pieces/.
             pieces = base.with_name(f"{base.stem}-pieces")
             return Stockage(UniteDeTravailSqlite(base), BlobsSurDisque(pieces))
         if schema == "files":
+            from chorus.adapters.storage.blobs import BlobsSurDisque
+            from chorus.adapters.storage.files import UniteDeTravailFichiers
+
             dossier = _chemin(stockage, schema)
             return Stockage(UniteDeTravailFichiers(dossier), BlobsSurDisque(dossier / "pieces"))
     except StockageInutilisable as erreur:
@@ -167,6 +177,9 @@ def construire(
 
 def _expediteur(configuration: Configuration) -> tuple[Expediteur, str]:
     """The SMTP server when one is configured, else `.eml` files; and how to say which."""
+    from chorus.adapters.mail.fichiers_eml import ExpediteurEml
+    from chorus.adapters.mail.smtp import ExpediteurSmtp
+
     if configuration.smtp_hote is not None:
         return (
             ExpediteurSmtp(configuration.smtp_hote, configuration.smtp_port),
@@ -207,6 +220,13 @@ class Serveur:
 def construire_serveur(configuration: Configuration) -> Serveur:
     """The HTTP API on the configured storage; the outbox is delivered in the background
     while the application runs (started and stopped with it)."""
+    import anyio.to_thread
+
+    from chorus.adapters.mail.boucle import BoucleDEnvoi
+    from chorus.adapters.web.app import creer_app
+    from chorus.adapters.web.reglages import ReglagesWeb
+    from chorus.adapters.web.services import ServicesWeb
+
     chorus = _chorus(configuration)
     expediteur, description = _expediteur(configuration)
     distributeur = DistributeurDeCourriels(
@@ -241,3 +261,24 @@ def construire_serveur(configuration: Configuration) -> Serveur:
     )
     application.on_shutdown.extend([lambda: boucle.arreter(), lambda: purge.arreter()])
     return Serveur(application=application, courriels=description)
+
+
+def construire_tui(configuration: Configuration) -> ChorusApp:
+    """The terminal UI on the configured storage."""
+    from chorus.adapters.tui.app import ChorusApp
+    from chorus.adapters.tui.services import ServicesTui
+
+    chorus = _chorus(configuration)
+    return ChorusApp(
+        ServicesTui(
+            comptes=chorus.comptes,
+            utilisateurs=chorus.utilisateurs,
+            structures=chorus.structures,
+            memoires=chorus.memoires,
+            traitement=chorus.traitement,
+            consultation=chorus.consultation,
+            referentiels=chorus.ports.referentiels,
+            clock=chorus.ports.clock,
+            stockage=configuration.stockage,
+        )
+    )

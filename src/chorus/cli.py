@@ -15,6 +15,7 @@ from chorus.bootstrap import (
     construire,
     construire_distributeur,
     construire_serveur,
+    construire_tui,
 )
 from chorus.config import Configuration
 from chorus.domain.errors import DomainError
@@ -150,6 +151,18 @@ def serve(hote: str, port: int, stockage: str | None) -> None:
         )
     click.echo(f"API : {adresse}/api/v1 — documentation : {adresse}/api/v1/schema")
     uvicorn.run(serveur.application, host=hote, port=port, log_level="info", access_log=False)
+
+
+@main.command()
+@_OPTION_STOCKAGE
+def tui(stockage: str | None) -> None:
+    """Ouvre le portail dans le terminal (prestataires et back office)."""
+    configuration = _configuration(stockage)
+    try:
+        application = construire_tui(configuration)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    application.run()
 
 
 @main.group()

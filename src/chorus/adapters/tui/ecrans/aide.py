@@ -1,0 +1,58 @@
+"""F1: what each screen is for and the keys that drive it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+AIDE = """\
+# Aide — Chorus Portail Pro
+
+## Touches
+| Touche | Action |
+| --- | --- |
+| **F1** | cette aide |
+| **F2** | l'espace des mémoires (prestataire) ou la file de traitement (agent) |
+| **F3** | la gestion de la structure (gestionnaire) et mes structures |
+| **F4** | changer de structure |
+| **F9** | se déconnecter |
+| **Tab** / **Maj+Tab** | champ suivant / précédent |
+| **Entrée** | valider le champ ou ouvrir la ligne choisie |
+| **Échap** | fermer la fenêtre ou revenir en arrière |
+| **Ctrl+Q** | quitter |
+
+## L'espace des mémoires
+- **Synthèse** : ce qui attend une action de votre part (brouillons, mémoires suspendus,
+  mémoires refusés), avec abandon, suppression, téléchargement et duplication.
+- **Rechercher** : tous les critères du portail ; résultats par pages ; export CSV vers le
+  fichier de votre choix.
+- **Saisir mémoire** : 1. en-tête, 2. lignes de prestation, 3. pièces jointes,
+  4. récapitulatif puis « Valider et envoyer » avec l'attestation sur l'honneur. Le numéro
+  définitif `MJ…` et l'empreinte du certificat de dépôt s'affichent alors.
+- **Tableau de bord** : le nombre de mémoires par état et par structure ; choisir un nombre
+  ouvre la liste correspondante.
+- **Liste fiscale** : les mémoires mis en paiement sur une période d'un an au plus, avec les
+  totaux ; export CSV.
+- **Archives** : les mémoires transmis, consultables 10 ans.
+
+La date de modification de vos dossiers correspond à la date de mise à jour du statut et non
+pas à la date de l'événement.
+
+## Back office
+Les agents voient la file des mémoires de leurs juridictions : mise à disposition,
+suspension, certification (avec le montant), refus (avec le motif) ; le comptable les met en
+paiement.
+
+Un refus s'affiche sous le champ en cause ; rien de ce que vous avez saisi n'est perdu.
+"""
+
+
+class EcranAide(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Fermer")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="carte", id="aide"):
+            yield Markdown(AIDE)

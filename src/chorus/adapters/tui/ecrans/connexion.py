@@ -1,0 +1,59 @@
+"""Sign-in: email and password, with the API's rules (five failures lock the account for one
+hour, a pending account is told to activate)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from chorus.adapters.tui.formulaires import Champ, ErreurGenerale, valeur
+from chorus.adapters.tui.noyau import SessionTui, chorus
+
+
+class EcranConnexion(Screen[None]):
+    TITLE = "Connexion"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(id="connexion", classes="carte"):
+            yield Static("Chorus Portail Pro", classes="titre")
+            yield Static(
+                "Frais de justice et remboursement TIC/TICGN — identifiez-vous.",
+                classes="aide",
+            )
+            yield Champ("Adresse électronique", "email", Input(placeholder="prenom.nom@exemple.fr"))
+            yield Champ("Mot de passe", "mot_de_passe", Input(password=True))
+            yield ErreurGenerale()
+            yield Button("Se connecter", id="se-connecter", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#champ-email", Input).focus()
+
+    @on(Input.Submitted)
+    async def _valider(self, evenement: Input.Submitted) -> None:
+        if evenement.input.id == "champ-email":
+            self.query_one("#champ-mot_de_passe", Input).focus()
+        else:
+            await self.se_connecter()
+
+    @on(Button.Pressed, "#se-connecter")
+    async def se_connecter(self) -> None:
+        app = chorus(self)
+        formulaire = self.query_one("#connexion", Vertical)
+        comptes = app.services.comptes
+        session = await app.tenter(
+            formulaire,
+            comptes.ouvrir_session,
+            valeur(self, "email"),
+            valeur(self, "mot_de_passe"),
+        )
+        if session is None:
+            return
+        authentification = await app.appeler(comptes.authentifier, session.jeton)
+        app.session = SessionTui(session.jeton, authentification.utilisateur)
+        self.query_one("#champ-mot_de_passe", Input).value = ""
+        await app.apres_connexion()

@@ -1,0 +1,31 @@
+"""What the terminal UI drives: the use cases, wired by the composition root."""
+
+from __future__ import annotations
+
+import attrs
+
+from chorus.ports.referentiels import Referentiels
+from chorus.ports.systeme import Clock
+from chorus.services.comptes import CompteService
+from chorus.services.consultation import ConsultationService
+from chorus.services.memoires import MemoireService
+from chorus.services.structures import StructureService
+from chorus.services.traitement import TraitementService
+from chorus.services.utilisateurs import UtilisateurService
+
+
+@attrs.frozen
+class ServicesTui:
+    """The use cases the screens call, plus the two ports they read directly: the
+    référentiels (to offer choices) and the clock (to propose today's dates)."""
+
+    comptes: CompteService
+    utilisateurs: UtilisateurService
+    structures: StructureService
+    memoires: MemoireService
+    traitement: TraitementService
+    consultation: ConsultationService
+    referentiels: Referentiels
+    clock: Clock
+    stockage: str = ""
+    """Where the data lives, in words, for the title bar."""

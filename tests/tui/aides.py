@@ -1,0 +1,93 @@
+"""Driving the terminal UI in tests: the application on a test world, sign-in, waiting for
+the worker threads, filling fields."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from chorus.adapters.tui.app import ChorusApp
+from chorus.adapters.tui.formulaires import id_champ, id_erreur
+from chorus.adapters.tui.services import ServicesTui
+from chorus.bootstrap import Chorus
+from tests.monde import Monde
+
+MOT_DE_PASSE = "Terminal-Chorus-2024"
+TAILLE = (140, 45)
+
+
+def services_tui(chorus: Chorus) -> ServicesTui:
+    return ServicesTui(
+        comptes=chorus.comptes,
+        utilisateurs=chorus.utilisateurs,
+        structures=chorus.structures,
+        memoires=chorus.memoires,
+        traitement=chorus.traitement,
+        consultation=chorus.consultation,
+        referentiels=chorus.ports.referentiels,
+        clock=chorus.ports.clock,
+    )
+
+
+def application(monde: Monde) -> ChorusApp:
+    """The terminal UI on the world, every user of which signs in with `MOT_DE_PASSE`."""
+    for utilisateur in (
+        monde.gestionnaire,
+        monde.modificateur,
+        monde.consultant,
+        monde.sans_habilitation,
+        monde.service_psy,
+        monde.etranger,
+        monde.agent,
+        monde.agent_ailleurs,
+        monde.comptable,
+    ):
+        monde.chorus.comptes.definir_mot_de_passe(utilisateur.id, MOT_DE_PASSE)
+    return ChorusApp(services_tui(monde.chorus))
+
+
+async def attendre(
+    pilot: Pilot[None], condition: Callable[[], bool], *, delai: float = 10.0
+) -> None:
+    """Let the application work (worker threads included) until `condition` holds."""
+    boucle = asyncio.get_running_loop()
+    fin = boucle.time() + delai
+    while True:
+        await pilot.pause()
+        if condition():
+            return
+        if boucle.time() > fin:
+            raise AssertionError(f"condition jamais remplie ; écran : {pilot.app.screen!r}")
+        await asyncio.sleep(0.02)
+
+
+async def saisir(pilot: Pilot[None], champ: str, texte: str) -> None:
+    """Replace the text of the field the domain names `champ`."""
+    saisie = pilot.app.screen.query_one(f"#{id_champ(champ)}", Input)
+    saisie.value = texte
+    await pilot.pause()
+
+
+def erreur_de(pilot: Pilot[None], champ: str) -> str:
+    """The refusal written under the field `champ` ('' when none)."""
+    from textual.widgets import Static
+
+    return str(pilot.app.screen.query_one(f"#{id_erreur(champ)}", Static).render())
+
+
+async def connecter(pilot: Pilot[None], email: str, mot_de_passe: str = MOT_DE_PASSE) -> None:
+    """Sign in from the login screen and wait until it is gone."""
+    from chorus.adapters.tui.ecrans.connexion import EcranConnexion
+
+    app = pilot.app
+    assert isinstance(app, ChorusApp)
+    await attendre(pilot, lambda: isinstance(app.screen, EcranConnexion))
+    await saisir(pilot, "email", email)
+    await saisir(pilot, "mot_de_passe", mot_de_passe)
+    await pilot.click("#se-connecter")
+    await attendre(
+        pilot, lambda: app.session is not None and not isinstance(app.screen, EcranConnexion)
+    )
