@@ -25,9 +25,11 @@ from bench.rapport import (
     afficher_donnees,
     afficher_insertion,
     afficher_mesures,
+    afficher_tui,
     ecrire,
     machine,
 )
+from bench.tui import ResultatTui, mesurer_tui
 
 
 def _options(arguments: Sequence[str] | None) -> argparse.Namespace:
@@ -116,12 +118,39 @@ def _options(arguments: Sequence[str] | None) -> argparse.Namespace:
         "--api-connexions", type=int, default=16, help="connexions simultanées de wrk (16)"
     )
     parseur.add_argument("--api-fils", type=int, default=2, help="fils de wrk (2)")
+    parseur.add_argument(
+        "--sans-tui", dest="tui", action="store_false", help="ne pas mesurer l'interface"
+    )
+    parseur.add_argument(
+        "--tui-seulement",
+        action="store_true",
+        help="ne mesurer que l'interface en terminal (démarrage, première page)",
+    )
     options = parseur.parse_args(arguments)
     if options.api_seulement:
         options.api = True
+        options.tui = False
+        options.sans_latences = True
+        options.insertion = 0
+    if options.tui_seulement:
+        options.tui = True
+        options.api = False
         options.sans_latences = True
         options.insertion = 0
     return options
+
+
+def _tui(donnees_chemin: Path, monde: Monde) -> ResultatTui | str:
+    """The terminal UI's figures, or why they were not measured (said on the terminal)."""
+    print()
+    print("Mesure de l'interface en terminal")
+    try:
+        resultat = mesurer_tui(donnees_chemin, monde)
+    except Exception as erreur:  # the other figures are still written
+        print(f"  {KO} Partie interface en échec : {type(erreur).__name__}: {erreur}")
+        return f"échec : {type(erreur).__name__}: {erreur}"
+    afficher_tui(resultat)
+    return resultat
 
 
 def _api(options: argparse.Namespace, donnees_chemin: Path, monde: Monde) -> ResultatApi | str:
@@ -159,7 +188,11 @@ def main(arguments: Sequence[str] | None = None) -> None:
         graine=options.graine,
         fin=options.fin,
     )
-    if options.api_seulement and options.base is None and not options.regenerer:
+    if (
+        (options.api_seulement or options.tui_seulement)
+        and options.base is None
+        and not options.regenerer
+    ):
         base, description = chemins(parametres)
         if not (base.exists() and description.exists()):
             # A quick look at the API must not start a generation (13 min at full size).
@@ -190,10 +223,19 @@ def main(arguments: Sequence[str] | None = None) -> None:
     api: ResultatApi | str | None = None
     if options.api:
         api = _api(options, donnees.chemin, monde)
+    tui: ResultatTui | str | None = None
+    if options.tui:
+        tui = _tui(donnees.chemin, monde)
     infos_machine["charge_fin"] = [round(c, 2) for c in os.getloadavg()]
     duree = chrono() - debut
-    afficher_bilan(mesures, insertion, infos_machine, api if isinstance(api, ResultatApi) else None)
-    chemin = ecrire(donnees, mesures, insertion, infos_machine, duree, api)
+    afficher_bilan(
+        mesures,
+        insertion,
+        infos_machine,
+        api if isinstance(api, ResultatApi) else None,
+        tui if isinstance(tui, ResultatTui) else None,
+    )
+    chemin = ecrire(donnees, mesures, insertion, infos_machine, duree, api, tui)
     print(f"Durée totale : {duree:.0f} s ; résultats écrits dans {chemin}")
-    if isinstance(api, str) and api.startswith("échec"):
+    if any(isinstance(r, str) and r.startswith("échec") for r in (api, tui)):
         sys.exit(1)

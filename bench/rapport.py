@@ -15,6 +15,7 @@ from bench.api import CIBLE_RATIO_API, ResultatApi
 from bench.generateur import Donnees
 from bench.insertion import CIBLE_RATIO, ResultatInsertion
 from bench.mesures import CIBLE_MS, Mesure
+from bench.tui import CIBLE_DEMARRAGE_S, CIBLE_PREMIERE_PAGE_MS, ResultatTui
 from chorus.adapters.systeme.horloges import HorlogeSysteme
 
 RESULTATS = Path(__file__).resolve().parent / "results"
@@ -186,11 +187,31 @@ def afficher_api(r: ResultatApi) -> None:
     )
 
 
+def afficher_tui(r: ResultatTui) -> None:
+    print()
+    print("Interface en terminal (Textual)")
+    demarrage = r.demarrage_median_s <= CIBLE_DEMARRAGE_S
+    page = r.premiere_page_mediane_ms <= CIBLE_PREMIERE_PAGE_MS
+    print(
+        f"  démarrage à froid jusqu'à l'écran de connexion : médiane "
+        f"{r.demarrage_median_s * 1000:.0f} ms (min {min(r.demarrages_s) * 1000:.0f}, max "
+        f"{max(r.demarrages_s) * 1000:.0f}, {len(r.demarrages_s)} processus) — cible ≤ "
+        f"{CIBLE_DEMARRAGE_S * 1000:.0f} ms {OK if demarrage else KO}"
+    )
+    print(
+        f"  première page d'une recherche ({r.lignes_affichees} lignes affichées sur "
+        f"{_nombre(r.total_affiche)}) : médiane {_ms(r.premiere_page_mediane_ms)} ms (min "
+        f"{_ms(min(r.premieres_pages_ms))}, max {_ms(max(r.premieres_pages_ms))}) — cible ≤ "
+        f"{CIBLE_PREMIERE_PAGE_MS:.0f} ms {OK if page else KO}"
+    )
+
+
 def afficher_bilan(
     mesures: Sequence[Mesure],
     insertion: ResultatInsertion | None,
     charge: dict[str, Any],
     api: ResultatApi | None = None,
+    tui: ResultatTui | None = None,
 ) -> None:
     manquees = [m for m in mesures if not m.atteint]
     print()
@@ -208,6 +229,12 @@ def afficher_bilan(
             + ", ".join(f"{c.ratio:.2f}" for c in ciblees)
             + f" (cible ≥ {CIBLE_RATIO_API} : {sum(1 for c in ciblees if c.atteint)}"
             + f"/{len(ciblees)})"
+        )
+    if tui is not None:
+        parties.append(
+            f"interface : démarrage {tui.demarrage_median_s * 1000:.0f} ms (cible ≤ "
+            f"{CIBLE_DEMARRAGE_S * 1000:.0f}), première page "
+            f"{_ms(tui.premiere_page_mediane_ms)} ms (cible ≤ {CIBLE_PREMIERE_PAGE_MS:.0f})"
         )
     print("Bilan : " + (" ; ".join(parties) or "rien de mesuré"))
     print(
@@ -229,6 +256,7 @@ def ecrire(
     infos_machine: dict[str, Any],
     duree_totale_s: float,
     api: ResultatApi | str | None = None,
+    tui: ResultatTui | str | None = None,
 ) -> Path:
     RESULTATS.mkdir(parents=True, exist_ok=True)
     maintenant = HorlogeSysteme().maintenant()
@@ -253,6 +281,7 @@ def ecrire(
         "insertion": None if insertion is None else insertion.en_dict(),
         # The API's figures, or why that part was not measured.
         "api": api.en_dict() if isinstance(api, ResultatApi) else api,
+        "tui": tui.en_dict() if isinstance(tui, ResultatTui) else tui,
         "duree_totale_s": round(duree_totale_s, 1),
     }
     chemin.write_text(json.dumps(contenu, indent=2, ensure_ascii=False), encoding="utf-8")

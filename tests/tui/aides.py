@@ -50,7 +50,7 @@ def application(monde: Monde) -> ChorusApp:
 
 
 async def attendre(
-    pilot: Pilot[None], condition: Callable[[], bool], *, delai: float = 10.0
+    pilot: Pilot[None], condition: Callable[[], bool], *, delai: float = 30.0
 ) -> None:
     """Let the application work (worker threads included) until `condition` holds."""
     boucle = asyncio.get_running_loop()
@@ -60,7 +60,10 @@ async def attendre(
         if condition():
             return
         if boucle.time() > fin:
-            raise AssertionError(f"condition jamais remplie ; écran : {pilot.app.screen!r}")
+            messages = [str(z.render()) for z in pilot.app.screen.query(".erreur.visible")]
+            raise AssertionError(
+                f"condition jamais remplie ; écran : {pilot.app.screen!r} ; erreurs : {messages}"
+            )
         await asyncio.sleep(0.02)
 
 

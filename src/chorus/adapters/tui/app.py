@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from chorus.adapters.tui.ecrans.aide import EcranAide
 from chorus.adapters.tui.ecrans.choix_structure import ChoixStructure
 from chorus.adapters.tui.ecrans.connexion import EcranConnexion
-from chorus.adapters.tui.ecrans.espace import EspaceMemoires
-from chorus.adapters.tui.ecrans.memoire import EcranMemoire
-from chorus.adapters.tui.ecrans.structure import EcranMesStructures, EcranStructure
-from chorus.adapters.tui.ecrans.traitement import EcranFileTraitement, EcranTraitementMemoire
 from chorus.adapters.tui.noyau import AppChorus
-from chorus.adapters.tui.onglets.recherche import OngletRecherche
-from chorus.adapters.tui.onglets.saisie import OngletSaisie
 from chorus.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+
+# Only the sign-in screen is imported at start-up: the others (and the libraries they pull
+# in, such as the Markdown renderer of the help) load when first opened, which keeps
+# `chorus tui` under a second to its first screen.
 
 
 class ChorusApp(AppChorus):
@@ -34,6 +35,14 @@ class ChorusApp(AppChorus):
         Binding("ctrl+q", "quit", "Quitter", priority=True),
     ]
 
+    # Before sign-in, only help and quit mean something: the other keys are hidden.
+    _APRES_CONNEXION = frozenset({"espace", "structure", "changer_structure", "deconnexion"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._APRES_CONNEXION and self.session is None:
+            return False
+        return True
+
     def on_mount(self) -> None:
         if self.services.stockage:
             self.sub_title = self.services.stockage
@@ -46,17 +55,23 @@ class ChorusApp(AppChorus):
         assert session is not None
         self.sub_title = session.utilisateur.nom_complet
         if session.est_agent:
+            from chorus.adapters.tui.ecrans.traitement import EcranFileTraitement
+
             self.switch_screen(EcranFileTraitement())
             return
         structures = await self.appeler(
             self.services.structures.mes_structures, session.utilisateur.id
         )
         if not structures:
+            from chorus.adapters.tui.ecrans.structure import EcranMesStructures
+
             self.switch_screen(EcranMesStructures())
             return
         if len(structures) == 1:
             self._choisir(structures[0].id)
             return
+        from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+
         # Not awaited: this runs in a handler of the screen being replaced.
         self.switch_screen(EspaceMemoires())
         self.push_screen(ChoixStructure(structures), self._choisir)
@@ -64,12 +79,16 @@ class ChorusApp(AppChorus):
     def _choisir(self, structure_id: str | None) -> None:
         if structure_id is None or self.session is None:
             return
+        from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+
         self.session.structure_id = structure_id
         self.switch_screen(EspaceMemoires())
 
     # -- navigation ----------------------------------------------------------------------
 
     def _espace(self) -> EspaceMemoires | None:
+        from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+
         for ecran in reversed(self.screen_stack):
             if isinstance(ecran, EspaceMemoires):
                 return ecran
@@ -84,15 +103,21 @@ class ChorusApp(AppChorus):
         return espace
 
     def ouvrir_memoire(self, memoire_id: str) -> None:
+        from chorus.adapters.tui.ecrans.memoire import EcranMemoire
+
         self.push_screen(EcranMemoire(memoire_id))
 
     def ouvrir_traitement(self, memoire_id: str) -> None:
+        from chorus.adapters.tui.ecrans.traitement import EcranTraitementMemoire
+
         self.push_screen(EcranTraitementMemoire(memoire_id))
 
     def modifier_brouillon(self, memoire_id: str) -> None:
         espace = self._revenir_a_l_espace()
         if espace is None:
             return
+        from chorus.adapters.tui.onglets.saisie import OngletSaisie
+
         espace.montrer("saisir")
         espace.query_one(OngletSaisie).charger(memoire_id)
 
@@ -100,12 +125,16 @@ class ChorusApp(AppChorus):
         espace = self._revenir_a_l_espace()
         if espace is None:
             return
+        from chorus.adapters.tui.onglets.recherche import OngletRecherche
+
         espace.montrer("rechercher")
         espace.query_one(OngletRecherche).rechercher_par(structure_id=structure_id, statut=statut)
 
     # -- actions of the bindings ---------------------------------------------------------
 
     def action_aide(self) -> None:
+        from chorus.adapters.tui.ecrans.aide import EcranAide
+
         if not isinstance(self.screen, EcranAide):
             self.push_screen(EcranAide())
 
@@ -117,11 +146,15 @@ class ChorusApp(AppChorus):
                 self.pop_screen()
             return
         if self._revenir_a_l_espace() is None and self.session.structure_id is not None:
+            from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+
             self.switch_screen(EspaceMemoires())
 
     async def action_structure(self) -> None:
         if self.session is None or self.session.est_agent:
             return
+        from chorus.adapters.tui.ecrans.structure import EcranMesStructures, EcranStructure
+
         if self.session.structure_id is None:
             self.push_screen(EcranMesStructures())
         else:
@@ -147,6 +180,7 @@ class ChorusApp(AppChorus):
         with contextlib.suppress(DomainError):  # an expired session is closed already
             await self.appeler(self.services.comptes.fermer_session, session.jeton)
         self.session = None
+        self.refresh_bindings()
         self.sub_title = self.services.stockage
         while len(self.screen_stack) > 2:
             self.pop_screen()

@@ -80,6 +80,22 @@ class AppChorus(App[None]):
         effacer_erreurs(conteneur)
         return resultat
 
+    async def reussir(
+        self,
+        conteneur: Widget,
+        fonction: Callable[P, object],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> bool:
+        """`tenter` for a use case that answers nothing: whether it was accepted."""
+        try:
+            await self.appeler(fonction, *args, **kwargs)
+        except DomainError as erreur:
+            montrer_erreur(conteneur, erreur)
+            return False
+        effacer_erreurs(conteneur)
+        return True
+
     # -- navigation, implemented by ChorusApp --------------------------------------------
 
     async def apres_connexion(self) -> None:

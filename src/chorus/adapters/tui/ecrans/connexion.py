@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
@@ -27,7 +27,10 @@ class EcranConnexion(Screen[None]):
             yield Champ("Adresse électronique", "email", Input(placeholder="prenom.nom@exemple.fr"))
             yield Champ("Mot de passe", "mot_de_passe", Input(password=True))
             yield ErreurGenerale()
-            yield Button("Se connecter", id="se-connecter", variant="primary")
+            with Horizontal(classes="barre-actions"):
+                yield Button("Se connecter", id="se-connecter", variant="primary")
+                yield Button("Mot de passe oublié ?", id="oubli")
+                yield Button("Activer mon compte", id="activation")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -39,6 +42,18 @@ class EcranConnexion(Screen[None]):
             self.query_one("#champ-mot_de_passe", Input).focus()
         else:
             await self.se_connecter()
+
+    @on(Button.Pressed, "#oubli")
+    def oubli(self) -> None:
+        from chorus.adapters.tui.ecrans.compte import EcranMotDePasseOublie
+
+        self.app.push_screen(EcranMotDePasseOublie(valeur(self, "email")))
+
+    @on(Button.Pressed, "#activation")
+    def activation(self) -> None:
+        from chorus.adapters.tui.ecrans.compte import EcranActivation
+
+        self.app.push_screen(EcranActivation())
 
     @on(Button.Pressed, "#se-connecter")
     async def se_connecter(self) -> None:
@@ -55,5 +70,6 @@ class EcranConnexion(Screen[None]):
             return
         authentification = await app.appeler(comptes.authentifier, session.jeton)
         app.session = SessionTui(session.jeton, authentification.utilisateur)
+        app.refresh_bindings()
         self.query_one("#champ-mot_de_passe", Input).value = ""
         await app.apres_connexion()
