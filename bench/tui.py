@@ -134,15 +134,15 @@ async def _premieres_pages(chemin: Path, monde: Monde, repetitions: int) -> Resu
         # The first search, on cold caches, is what a user waits for after sign-in: it is
         # measured like the others.
         for _ in range(repetitions):
-            avant = onglet.recherches_affichees
+            avant = onglet.pages_affichees
             debut = time.perf_counter()
             onglet.rechercher_par(structure_id=grande.structure.id, statut=None)
-            await jusqu_a(lambda a=avant: onglet.recherches_affichees > a)
+            await jusqu_a(lambda a=avant: onglet.pages_affichees > a)
             durees.append((time.perf_counter() - debut) * 1000)
             await pilot.pause()
         table = onglet.query_one(DataTable)
         lignes = table.row_count
-        total = onglet.total_affiche
+        total = onglet.total
         await application.action_quit()
     return ResultatTui((), tuple(durees), lignes, total)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from chorus.domain.errors import AccesRefuse, NonTrouve, ValidationError
 from chorus.domain.organisation import Adresse, StatutRattachement, TypeIdentifiant, TypeStructure
 from chorus.domain.statuts import StatutMemoire
-from chorus.domain.traitement import ActionTraitement
+from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.ports.requetes import FiltresMemoire, Pagination, Tri
 from tests.monde import Monde
 
@@ -130,3 +132,38 @@ def test_un_agent_ne_cree_ni_ne_rejoint_de_structure(monde: Monde) -> None:
         monde.chorus.structures.demander_rattachement(monde.comptable.id, monde.structure.id)
     relue = monde.chorus.structures.obtenir(monde.gestionnaire.id, monde.structure.id)
     assert relue.rattachement_de(monde.comptable.id) is None
+
+
+def test_un_agent_lit_les_pieces_des_memoires_de_sa_juridiction_seulement(
+    monde: Monde,
+) -> None:
+    envoye = monde.envoye()
+    rib = envoye.pieces[0]
+    piece, contenu = monde.chorus.traitement.lire_piece(monde.agent.id, envoye.id, rib.id)
+    assert piece == rib
+    assert hashlib.sha256(contenu).hexdigest() == rib.sha256
+    with pytest.raises(NonTrouve):
+        monde.chorus.traitement.lire_piece(monde.agent_ailleurs.id, envoye.id, rib.id)
+    with pytest.raises(NonTrouve):
+        monde.chorus.traitement.lire_piece(monde.agent.id, envoye.id, "inconnue")
+    brouillon = monde.brouillon()
+    with pytest.raises(NonTrouve):
+        monde.chorus.traitement.lire_piece(monde.agent.id, brouillon.id, rib.id)
+    with pytest.raises(AccesRefuse):
+        monde.chorus.traitement.lire_piece(monde.gestionnaire.id, envoye.id, rib.id)
+
+
+def test_le_refus_reserve_a_l_agent_est_dit_en_bon_francais(monde: Monde) -> None:
+    envoye = monde.mis_a_disposition()
+    with pytest.raises(AccesRefuse, match=r"^Le refus d'un mémoire relève du rôle"):
+        monde.evenement(envoye, ActionTraitement.REFUS, agent=monde.comptable)
+    with pytest.raises(ValidationError, match="obligatoire pour le refus"):
+        monde.chorus.traitement.appliquer_evenement(
+            monde.agent.id,
+            envoye.id,
+            EvenementTraitement.creer(
+                action=ActionTraitement.REFUS,
+                reference="EVT-SANS-MOTIF",
+                date_evenement=monde.horloge.maintenant(),
+            ),
+        )

@@ -48,6 +48,11 @@ class ActionTraitement(enum.Enum):
         }[self]
 
     @property
+    def avec_article(self) -> str:
+        """The action's name with its article: « la suspension », « le refus »."""
+        return f"le {self.libelle}" if self is ActionTraitement.REFUS else f"la {self.libelle}"
+
+    @property
     def motif_obligatoire(self) -> bool:
         return self in (ActionTraitement.SUSPENSION, ActionTraitement.REFUS)
 
@@ -81,7 +86,7 @@ class EvenementTraitement:
         motif_propre = texte_optionnel(motif, "motif", maximum=2000)
         if action.motif_obligatoire and motif_propre is None:
             raise ValidationError(
-                f"Le motif est obligatoire pour une {action.libelle}.", champ="motif"
+                f"Le motif est obligatoire pour {action.avec_article}.", champ="motif"
             )
         return EvenementTraitement(
             action=action,

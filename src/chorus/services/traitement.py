@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from chorus.domain.errors import AccesRefuse, NonTrouve
 from chorus.domain.memoire import Memoire
+from chorus.domain.pieces import PieceJointe
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import (
     INTERVENANT_PAR_ACTION,
@@ -55,6 +56,17 @@ class TraitementService:
             self._visible(agent, memoire)
             return memoire
 
+    def lire_piece(
+        self, acteur_id: str, memoire_id: str, piece_id: str
+    ) -> tuple[PieceJointe, bytes]:
+        """A pièce of a mémoire the agent may process, with its content (checked against its
+        SHA-256 by the blob store)."""
+        memoire = self.obtenir(acteur_id, memoire_id)
+        piece = memoire.piece(piece_id)
+        if piece is None:
+            raise NonTrouve("Cette pièce jointe n'existe pas.", champ="piece_id")
+        return piece, self._p.blobs.lire(piece.sha256)
+
     def rechercher(
         self, acteur_id: str, filtres: FiltresMemoire, tri: Tri, pagination: Pagination
     ) -> Page[ResumeMemoire]:
@@ -80,7 +92,7 @@ class TraitementService:
             role = ROLE_PAR_INTERVENANT[intervenant]
             if agent.role is not role:
                 raise AccesRefuse(
-                    f"La {evenement.action.libelle} d'un mémoire est réservée au rôle "
+                    f"{evenement.action.avec_article.capitalize()} d'un mémoire relève du rôle "
                     f"« {role.libelle} »."
                 )
             traite = memoire.traiter(

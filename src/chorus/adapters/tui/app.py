@@ -39,9 +39,7 @@ class ChorusApp(AppChorus):
     _APRES_CONNEXION = frozenset({"espace", "structure", "changer_structure", "deconnexion"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self._APRES_CONNEXION and self.session is None:
-            return False
-        return True
+        return not (action in self._APRES_CONNEXION and self.session is None)
 
     def on_mount(self) -> None:
         if self.services.stockage:

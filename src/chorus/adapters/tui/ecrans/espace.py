@@ -36,4 +36,7 @@ class EspaceMemoires(Screen[None]):
 
     def montrer(self, onglet: str) -> None:
         """Bring the tab `onglet` (a TabPane id) to the front."""
+        # A TabbedContent brings forward the pane holding the focus: let go of it first, or
+        # hiding the old pane hands the focus to a neighbour there and brings it back.
+        self.set_focus(None)
         self.query_one(TabbedContent).active = onglet

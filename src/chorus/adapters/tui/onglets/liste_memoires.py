@@ -1,0 +1,347 @@
+"""What the tabs listing mémoires share: the table of one page of mémoires, the page
+navigation, the paged search behind Rechercher and Archives, and the writers behind
+« Exporter en CSV » and « Télécharger » (run by `EcranFichier` in a worker thread)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence, Set
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Static
+
+from chorus.adapters.tableurs.csv_francais import (
+    ENTETE_MEMOIRES,
+    PAGE_EXPORT,
+    Cellule,
+    encoder,
+    enregistrer,
+    lignes_memoires,
+)
+from chorus.adapters.tui.affichage import euros, jour
+from chorus.adapters.tui.ecrans.fichier import Ecriture, Progression
+from chorus.adapters.tui.noyau import AppChorus, chorus
+from chorus.adapters.tui.widgets.tableau import nombre_de_pages
+from chorus.domain.errors import DomainError, ValidationError
+from chorus.domain.memoire import Memoire
+from chorus.ports.requetes import FiltresMemoire, Page, Pagination, ResumeMemoire, Tri
+
+PAR_PAGE = 50
+"""Rows a table shows at once: a DataTable builds every cell when filled."""
+
+MARQUE = "✔"
+
+CelluleTable = str | Text
+"""A cell of a table: text, or rich text aligned right for an amount."""
+
+
+def resultats(total: int) -> str:
+    return f"{total} résultat{'s' if total > 1 else ''}"
+
+
+def libelle_pages(page: int, total: int, par_page: int = PAR_PAGE) -> str:
+    """« page 2 / 5 — 213 résultats »."""
+    return f"page {page} / {nombre_de_pages(total, par_page)} — {resultats(total)}"
+
+
+def a_droite(texte: str) -> Text:
+    """A cell aligned right (amounts)."""
+    return Text(texte, justify="right")
+
+
+def prefixer(erreur: DomainError, prefixe: str) -> DomainError:
+    """A refusal of the domain naming fields of a tab whose fields are prefixed.
+
+    The tabs share one screen, and the Saisir tab already uses the domain's plain names
+    (``numero_affaire``, ``service_id``…): the criteria of a list are named
+    ``<prefixe>.<champ>`` so that each id is found once on the screen."""
+    return erreur.prefixee(prefixe) if isinstance(erreur, ValidationError) else erreur
+
+
+async def noms_des_structures(app: AppChorus) -> dict[str, str]:
+    """The raison sociale of each structure the user belongs to, by id."""
+    structures = await app.appeler(app.services.structures.mes_structures, app.utilisateur_id)
+    return {s.id: s.raison_sociale for s in structures}
+
+
+class TableMemoires(DataTable[CelluleTable]):
+    """One page of mémoires, a row per mémoire keyed by its id; Entrée opens the row's
+    mémoire (the tab handles `DataTable.RowSelected`)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Ouvrir")]
+
+    DEFAULT_CSS = """
+    TableMemoires { height: auto; max-height: 100%; }
+    """
+
+    def __init__(self, *, id: str, marquable: bool = False) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self._marquable = marquable
+        self.resumes: dict[str, ResumeMemoire] = {}
+
+    def on_mount(self) -> None:
+        if self._marquable:
+            self.add_column(" ", key="marque", width=1)
+        self.add_column("Numéro", key="numero")
+        self.add_column("Structure", key="structure")
+        self.add_column("Juridiction", key="juridiction")
+        self.add_column("État", key="etat")
+        self.add_column("Date de l'état", key="date_statut")
+        self.add_column("Date de dépôt", key="date_depot")
+        self.add_column("Montant TTC", key="ttc")
+        self.add_column("Net à payer", key="net")
+        self.add_column("N° d'affaire", key="affaires")
+
+    def afficher(
+        self,
+        resumes: Sequence[ResumeMemoire],
+        structures: Mapping[str, str],
+        marques: Set[str] = frozenset(),
+    ) -> None:
+        """Replace the rows by `resumes`, keeping the cursor's place when it can."""
+        ligne = self.cursor_row
+        self.clear()
+        self.resumes = {r.id: r for r in resumes}
+        for r in resumes:
+            cellules: list[CelluleTable] = (
+                [MARQUE if r.id in marques else ""] if self._marquable else []
+            )
+            cellules += [
+                r.numero,
+                structures.get(r.structure_id, r.structure_id),
+                r.juridiction_code,
+                r.statut.libelle,
+                jour(r.date_statut),
+                jour(r.date_depot),
+                a_droite(euros(r.montant_ttc)),
+                a_droite(euros(r.net_a_payer)),
+                ", ".join(r.numeros_affaire),
+            ]
+            self.add_row(*cellules, key=r.id)
+        if resumes:
+            self.move_cursor(row=min(max(ligne, 0), len(resumes) - 1))
+
+    @property
+    def courant(self) -> ResumeMemoire | None:
+        """The mémoire of the cursor's row."""
+        if not self.resumes or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        cle = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return None if cle is None else self.resumes.get(cle)
+
+    def marquer(self, memoire_id: str, marque: bool) -> None:
+        self.update_cell(memoire_id, "marque", MARQUE if marque else "")
+
+
+class Pagineur(Horizontal):
+    """« ◀ Page précédente », « page X / Y — N résultats », « Page suivante ▶ »; the tab
+    handles the buttons (ids ``<prefixe>-precedente``, ``<prefixe>-suivante``)."""
+
+    DEFAULT_CSS = """
+    Pagineur { height: auto; margin: 1 0 0 0; }
+    Pagineur > Static { width: auto; padding: 1 2; }
+    """
+
+    def __init__(self, prefixe: str) -> None:
+        super().__init__(id=f"{prefixe}-pagination")
+        self._prefixe = prefixe
+
+    def compose(self) -> ComposeResult:
+        yield Button("◀ Page précédente", id=f"{self._prefixe}-precedente", disabled=True)
+        yield Static("", id=f"{self._prefixe}-pages")
+        yield Button("Page suivante ▶", id=f"{self._prefixe}-suivante", disabled=True)
+
+    def afficher(self, page: int, total: int, par_page: int = PAR_PAGE) -> None:
+        self.query_one(f"#{self._prefixe}-pages", Static).update(
+            libelle_pages(page, total, par_page)
+        )
+        self.query_one(f"#{self._prefixe}-precedente", Button).disabled = page <= 1
+        self.query_one(f"#{self._prefixe}-suivante", Button).disabled = page >= nombre_de_pages(
+            total, par_page
+        )
+
+
+class ListePaginee(Vertical):
+    """Base of the tabs showing a search of mémoires one page at a time (Rechercher,
+    Archives): the criteria of the rows shown, the page, the table and its navigation.
+
+    A subclass composes a `TableMemoires` with id ``<PREFIXE>-resultats`` and a
+    ``Pagineur(PREFIXE)``, and calls `chercher` with its criteria."""
+
+    PREFIXE: ClassVar[str]
+
+    BINDINGS = [
+        Binding("[,f7", "page_precedente", "Page précédente"),
+        Binding("],f8", "page_suivante", "Page suivante"),
+    ]
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.criteres: tuple[FiltresMemoire, Tri] | None = None
+        """What the rows shown were searched by (None before the first search)."""
+        self.page = 1
+        self.total = 0
+        self.noms: dict[str, str] = {}
+        self.pages_affichees = 0
+        """Pages shown since the tab was mounted: what a test or the benchmark waits on."""
+        self._generation = 0
+
+    @property
+    def table(self) -> TableMemoires:
+        return self.query_one(f"#{self.PREFIXE}-resultats", TableMemoires)
+
+    def marques(self) -> Set[str]:
+        """The ids of the rows shown marked."""
+        return frozenset()
+
+    def chercher(self, filtres: FiltresMemoire, tri: Tri, page: int = 1) -> None:
+        """Search by these criteria from now on, and show `page` of the results."""
+        self.criteres = (filtres, tri)
+        self.page = page
+        self._charger(page)
+
+    def recharger(self) -> None:
+        """The current page again (after a change of the mémoires)."""
+        if self.criteres is not None:
+            self._charger(self.page)
+
+    @work(exclusive=True, group="liste")
+    async def _charger(self, page: int) -> None:
+        if self.criteres is None:
+            return
+        filtres, tri = self.criteres
+        app = chorus(self)
+        self._generation += 1
+        generation = self._generation
+        table = self.table
+        table.loading = True
+        try:
+            if not self.noms:
+                try:
+                    self.noms = await noms_des_structures(app)
+                except DomainError as erreur:
+                    # The rows still show, with the structures' ids.
+                    self.notify(erreur.message, severity="error", timeout=8)
+            resultat = await app.tenter(
+                self,
+                app.services.consultation.rechercher,
+                app.utilisateur_id,
+                filtres,
+                tri,
+                Pagination(page, PAR_PAGE),
+            )
+            if resultat is None:
+                return
+            derniere = nombre_de_pages(resultat.total, PAR_PAGE)
+            if not resultat.elements and page > derniere:
+                # Rows were deleted meanwhile: the page asked is gone, show the last one.
+                self._charger(derniere)
+                return
+            self.page, self.total = page, resultat.total
+            table.afficher(resultat.elements, self.noms, self.marques())
+            self.query_one(Pagineur).afficher(page, resultat.total)
+            self.pages_affichees += 1
+            self.apres_chargement()
+        finally:
+            if generation == self._generation:
+                table.loading = False
+
+    def apres_chargement(self) -> None:
+        """Called once a page is shown."""
+
+    def action_page_precedente(self) -> None:
+        if self.criteres is not None and self.page > 1:
+            self._charger(self.page - 1)
+
+    def action_page_suivante(self) -> None:
+        if self.criteres is not None and self.page < nombre_de_pages(self.total, PAR_PAGE):
+            self._charger(self.page + 1)
+
+    def on_button_pressed(self, evenement: Button.Pressed) -> None:
+        if evenement.button.id == f"{self.PREFIXE}-precedente":
+            evenement.stop()
+            self.action_page_precedente()
+        elif evenement.button.id == f"{self.PREFIXE}-suivante":
+            evenement.stop()
+            self.action_page_suivante()
+
+    @on(DataTable.RowSelected)
+    def _ouvrir(self, evenement: DataTable.RowSelected) -> None:
+        evenement.stop()
+        if evenement.row_key.value is not None:
+            chorus(self).ouvrir_memoire(evenement.row_key.value)
+
+
+# -- writers run by EcranFichier ---------------------------------------------------------
+
+
+class Compteur:
+    """Counts the rows flowing to the file and reports every `pas` of them."""
+
+    def __init__(self, progression: Progression, total: int | None, pas: int = 100) -> None:
+        self.nombre = 0
+        self._progression = progression
+        self._total = total
+        self._pas = pas
+
+    def suivre(self, lignes: Iterator[tuple[Cellule, ...]]) -> Iterator[tuple[Cellule, ...]]:
+        for ligne in lignes:
+            self.nombre += 1
+            if self.nombre % self._pas == 0:
+                self._progression(self.nombre, self._total)
+            yield ligne
+        self._progression(self.nombre, self._total)
+
+
+def ecriture_memoires(app: AppChorus, filtres: FiltresMemoire, tri: Tri) -> Ecriture:
+    """Every mémoire of a search into a French CSV file, fetched page after page."""
+    consultation = app.services.consultation
+    acteur_id = app.utilisateur_id
+
+    def ecrire(chemin: Path, progression: Progression) -> int:
+        def charger(pagination: Pagination) -> Page[ResumeMemoire]:
+            return consultation.rechercher(acteur_id, filtres, tri, pagination)
+
+        premiere = charger(Pagination(1, PAGE_EXPORT))
+        compteur = Compteur(progression, premiere.total)
+        enregistrer(
+            chemin, encoder(ENTETE_MEMOIRES, compteur.suivre(lignes_memoires(premiere, charger)))
+        )
+        return compteur.nombre
+
+    return ecrire
+
+
+def nom_libre(dossier: Path, nom: str, pris: set[str]) -> Path:
+    """`nom` in `dossier`, numbered « nom (2).ext » when taken (by a file already there or
+    by another pièce of the same name): a download never overwrites anything."""
+    chemin = Path(nom)
+    candidat, rang = nom, 1
+    while candidat in pris or (dossier / candidat).exists():
+        rang += 1
+        candidat = f"{chemin.stem} ({rang}){chemin.suffix}"
+    pris.add(candidat)
+    return dossier / candidat
+
+
+def ecriture_pieces(app: AppChorus, memoire: Memoire) -> Ecriture:
+    """The pièces jointes of a mémoire (complements included) written into a folder."""
+    memoires = app.services.memoires
+    acteur_id = app.utilisateur_id
+    pieces = (*memoire.pieces, *memoire.pieces_complementaires)
+
+    def ecrire(dossier: Path, progression: Progression) -> int:
+        dossier.mkdir(parents=True, exist_ok=True)
+        pris: set[str] = set()
+        for rang, piece in enumerate(pieces, start=1):
+            _, contenu = memoires.lire_piece(acteur_id, memoire.id, piece.id)
+            enregistrer(nom_libre(dossier, piece.nom_fichier, pris), (contenu,))
+            progression(rang, len(pieces))
+        return len(pieces)
+
+    return ecrire
