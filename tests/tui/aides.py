@@ -67,6 +67,15 @@ async def attendre(
         await asyncio.sleep(0.02)
 
 
+async def cliquer(pilot: Pilot[None], selecteur: str) -> None:
+    """Press the button `selecteur` of the current screen. Unlike a mouse click at its place
+    on the screen, it cannot land on a notification covering it in a slow run."""
+    from textual.widgets import Button
+
+    pilot.app.screen.query_one(selecteur, Button).press()
+    await pilot.pause()
+
+
 async def saisir(pilot: Pilot[None], champ: str, texte: str) -> None:
     """Replace the text of the field the domain names `champ`."""
     saisie = pilot.app.screen.query_one(f"#{id_champ(champ)}", Input)
@@ -90,7 +99,7 @@ async def connecter(pilot: Pilot[None], email: str, mot_de_passe: str = MOT_DE_P
     await attendre(pilot, lambda: isinstance(app.screen, EcranConnexion))
     await saisir(pilot, "email", email)
     await saisir(pilot, "mot_de_passe", mot_de_passe)
-    await pilot.click("#se-connecter")
+    await cliquer(pilot, "#se-connecter")
     await attendre(
         pilot, lambda: app.session is not None and not isinstance(app.screen, EcranConnexion)
     )

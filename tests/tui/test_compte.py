@@ -17,7 +17,7 @@ from chorus.adapters.tui.ecrans.structure import EcranMesStructures
 from chorus.domain.utilisateur import StatutUtilisateur
 from tests.doubles import CODE_CAPTCHA
 from tests.monde import Monde
-from tests.tui.aides import TAILLE, application, attendre, connecter, erreur_de, saisir
+from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
 
 pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 
@@ -57,38 +57,38 @@ async def test_activer_puis_oublier_son_mot_de_passe(monde: Monde) -> None:
     app = application(monde)
     async with app.run_test(size=TAILLE) as pilot:
         await attendre(pilot, lambda: isinstance(app.screen, EcranConnexion))
-        await pilot.click("#activation")
+        await cliquer(pilot, "#activation")
         await attendre(pilot, lambda: isinstance(app.screen, EcranActivation))
         await saisir(pilot, "jeton", "pas-un-vrai-lien")
-        await pilot.click("#activer")
+        await cliquer(pilot, "#activer")
         await attendre(pilot, lambda: bool(app.screen.query(".erreur.visible")))
         compte = monde.chorus.utilisateurs.par_email(EMAIL)
         assert compte is not None
         assert compte.statut is StatutUtilisateur.EN_ATTENTE_ACTIVATION
 
         await saisir(pilot, "jeton", _lien(monde, "activation"))
-        await pilot.click("#activer")
+        await cliquer(pilot, "#activer")
         await attendre(pilot, lambda: isinstance(app.screen, EcranConnexion))
         compte = monde.chorus.utilisateurs.par_email(EMAIL)
         assert compte is not None
         assert compte.statut is StatutUtilisateur.ACTIF
 
         await saisir(pilot, "email", EMAIL)
-        await pilot.click("#oubli")
+        await cliquer(pilot, "#oubli")
         await attendre(pilot, lambda: isinstance(app.screen, EcranMotDePasseOublie))
-        await pilot.click("#envoyer-lien")
+        await cliquer(pilot, "#envoyer-lien")
         await attendre(pilot, lambda: app.screen.query_one("#oubli-lien").display)
         await saisir(pilot, "jeton", _lien(monde, "reinitialisation"))
-        await pilot.click("#lire-question")
+        await cliquer(pilot, "#lire-question")
         await attendre(
             pilot, lambda: "Ville de naissance" in str(app.screen.query_one("#question").render())
         )
         await saisir(pilot, "reponse_secrete", "Lyon")
         await saisir(pilot, "nouveau_mot_de_passe", "court")
-        await pilot.click("#reinitialiser")
+        await cliquer(pilot, "#reinitialiser")
         await attendre(pilot, lambda: bool(erreur_de(pilot, "nouveau_mot_de_passe")))
         await saisir(pilot, "nouveau_mot_de_passe", NOUVEAU)
-        await pilot.click("#reinitialiser")
+        await cliquer(pilot, "#reinitialiser")
         await attendre(pilot, lambda: isinstance(app.screen, EcranConnexion))
 
         await connecter(pilot, EMAIL, NOUVEAU)

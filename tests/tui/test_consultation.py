@@ -25,7 +25,7 @@ from chorus.domain.errors import NonTrouve
 from chorus.domain.statuts import StatutMemoire
 from chorus.ports.requetes import CleDeTri, FiltresMemoire, Pagination, ResumeMemoire, Tri
 from tests.monde import AUJOURDHUI, Monde
-from tests.tui.aides import TAILLE, application, attendre, connecter, erreur_de, saisir
+from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
 
 pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 
@@ -90,7 +90,7 @@ async def exporter_vers(pilot: Pilot[None], chemin: Path) -> None:
     app = pilot.app
     await attendre(pilot, lambda: isinstance(app.screen, EcranFichier))
     await saisir(pilot, "chemin", str(chemin))
-    await pilot.click("#fichier-enregistrer")
+    await cliquer(pilot, "#fichier-enregistrer")
     await attendre(pilot, lambda: not isinstance(app.screen, EcranFichier))
 
 
@@ -150,7 +150,7 @@ async def test_la_synthese_et_ses_actions(monde: Monde, tmp_path: Path) -> None:
         brouillons.move_cursor(row=cles(pilot, "synthese-brouillon").index(brouillon.id))
         await pilot.press("delete")
         await attendre(pilot, lambda: isinstance(app.screen, Confirmation))
-        await pilot.click("#oui")
+        await cliquer(pilot, "#oui")
         await attendre(pilot, lambda: cles(pilot, "synthese-brouillon") == [garde.id])
         with pytest.raises(NonTrouve):
             monde.chorus.memoires.obtenir(monde.gestionnaire.id, brouillon.id)
@@ -206,19 +206,19 @@ async def test_rechercher_et_exporter_en_csv(monde: Monde, tmp_path: Path) -> No
         ]
 
         # A path that cannot be written is refused under the field, the window stays.
-        await pilot.click("#recherche-exporter")
+        await cliquer(pilot, "#recherche-exporter")
         await attendre(pilot, lambda: isinstance(app.screen, EcranFichier))
         absent = tmp_path / "absent" / "export.csv"
         await saisir(pilot, "chemin", str(absent))
-        await pilot.click("#fichier-enregistrer")
+        await cliquer(pilot, "#fichier-enregistrer")
         await attendre(pilot, lambda: "n'existe pas" in erreur_de(pilot, "chemin"))
         assert not absent.parent.exists()
         await saisir(pilot, "chemin", str(sortie))
-        await pilot.click("#fichier-enregistrer")
+        await cliquer(pilot, "#fichier-enregistrer")
         await attendre(pilot, lambda: "est un dossier" in erreur_de(pilot, "chemin"))
         ecrit = chemin.read_bytes()
         await saisir(pilot, "chemin", str(chemin))
-        await pilot.click("#fichier-enregistrer")
+        await cliquer(pilot, "#fichier-enregistrer")
         await attendre(pilot, lambda: "existe déjà" in erreur_de(pilot, "chemin"))
         assert app.screen.query_one(f"#{id_champ('chemin')}", Input).value == str(chemin)
         assert chemin.read_bytes() == ecrit
@@ -228,7 +228,7 @@ async def test_rechercher_et_exporter_en_csv(monde: Monde, tmp_path: Path) -> No
 
         # By état.
         choisir(pilot, "recherche.statut", StatutMemoire.REFUSE.value)
-        await pilot.click("#recherche-lancer")
+        await cliquer(pilot, "#recherche-lancer")
         await attendre(pilot, lambda: cles(pilot, "recherche-resultats") == [refuse.id])
         assert texte(pilot, "recherche-pages") == "page 1 / 1 — 1 résultat"
 
@@ -240,7 +240,7 @@ async def test_rechercher_et_exporter_en_csv(monde: Monde, tmp_path: Path) -> No
 
         # A malformed date is refused under its field; the results stay.
         await saisir(pilot, "recherche.date_depot_du", "31/02/2024")
-        await pilot.click("#recherche-lancer")
+        await cliquer(pilot, "#recherche-lancer")
         await attendre(
             pilot, lambda: "n'est pas une date" in erreur_de(pilot, "recherche.date_depot_du")
         )
@@ -260,7 +260,7 @@ async def test_les_pages_de_resultats_et_la_selection(monde: Monde) -> None:
         await attendre(pilot, lambda: len(cles(pilot, "recherche-resultats")) == 50)
         assert cles(pilot, "recherche-resultats") == [r.id for r in attendus[:50]]
         assert texte(pilot, "recherche-pages") == "page 1 / 2 — 52 résultats"
-        await pilot.click("#recherche-suivante")
+        await cliquer(pilot, "#recherche-suivante")
         await attendre(pilot, lambda: len(cles(pilot, "recherche-resultats")) == 2)
         assert cles(pilot, "recherche-resultats") == [r.id for r in attendus[50:]]
         assert texte(pilot, "recherche-pages") == "page 2 / 2 — 52 résultats"
@@ -272,7 +272,7 @@ async def test_les_pages_de_resultats_et_la_selection(monde: Monde) -> None:
         assert texte(pilot, "recherche-selection") == "2 mémoires sélectionnés"
         await pilot.press("delete")
         await attendre(pilot, lambda: isinstance(app.screen, Confirmation))
-        await pilot.click("#oui")
+        await cliquer(pilot, "#oui")
         await attendre(pilot, lambda: cles(pilot, "recherche-resultats") == [envoye.id])
         with pytest.raises(NonTrouve):
             monde.chorus.memoires.obtenir(monde.gestionnaire.id, attendus[50].id)
@@ -339,7 +339,7 @@ async def test_la_liste_fiscale_et_les_archives(monde: Monde, tmp_path: Path) ->
         assert f"payé {euros(liste.totaux.montant_paye)}" in totaux
         assert texte(pilot, "liste-fiscale-pages") == "page 1 / 1 — 1 résultat"
 
-        await pilot.click("#liste-fiscale-exporter")
+        await cliquer(pilot, "#liste-fiscale-exporter")
         sortie = tmp_path / "sortie"
         sortie.mkdir()
         await exporter_vers(pilot, sortie / "liste.csv")
@@ -350,7 +350,7 @@ async def test_la_liste_fiscale_et_les_archives(monde: Monde, tmp_path: Path) ->
         # Over a year: refused under the date; nothing typed is lost, the list stays.
         await saisir(pilot, "liste_fiscale.du", "01/01/2023")
         await saisir(pilot, "liste_fiscale.au", "14/06/2024")
-        await pilot.click("#liste-fiscale-afficher")
+        await cliquer(pilot, "#liste-fiscale-afficher")
         await attendre(pilot, lambda: "un an" in erreur_de(pilot, "liste_fiscale.au"))
         du = app.screen.query_one(f"#{id_champ('liste_fiscale.du')}", Input)
         assert du.value == "01/01/2023"
@@ -366,5 +366,5 @@ async def test_la_liste_fiscale_et_les_archives(monde: Monde, tmp_path: Path) ->
         assert {r.id for r in attendus} == {paye.id, refuse.id}
         await attendre(pilot, lambda: cles(pilot, "archives-resultats") == [r.id for r in attendus])
         await saisir(pilot, "archives.numero", refuse.numero)
-        await pilot.click("#archives-rechercher")
+        await cliquer(pilot, "#archives-rechercher")
         await attendre(pilot, lambda: cles(pilot, "archives-resultats") == [refuse.id])

@@ -22,7 +22,7 @@ from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.ports.requetes import FiltresMemoire, Pagination, Tri
 from tests.monde import PNG, Monde
-from tests.tui.aides import TAILLE, application, attendre, connecter, erreur_de, saisir
+from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
 
 pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 
@@ -127,7 +127,7 @@ async def test_enregistrer_une_piece_sous(monde: Monde, tmp_path: Path) -> None:
         # A folder that does not exist: refused under the field, nothing written.
         absent = tmp_path / "absent" / "rib.pdf"
         await saisir(pilot, "chemin", str(absent))
-        await pilot.click("#enregistrer")
+        await cliquer(pilot, "#enregistrer")
         await attendre(pilot, lambda: bool(erreur_de(pilot, "chemin")))
         assert "n'existe pas" in erreur_de(pilot, "chemin")
         assert not absent.parent.exists()
@@ -135,7 +135,7 @@ async def test_enregistrer_une_piece_sous(monde: Monde, tmp_path: Path) -> None:
 
         # A folder: the pièce keeps its name there.
         await saisir(pilot, "chemin", str(tmp_path))
-        await pilot.click("#enregistrer")
+        await cliquer(pilot, "#enregistrer")
         cible = tmp_path / rib.nom_fichier
         await attendre(pilot, lambda: app.screen is ecran)
         assert cible.read_bytes() == attendu
@@ -159,7 +159,7 @@ async def test_dupliquer_un_memoire_refuse(monde: Monde) -> None:
         assert ecran.actions == {"dupliquer", "abandonner", "enregistrer_piece"}
         await pilot.press("d")
         await attendre(pilot, lambda: isinstance(app.screen, Confirmation))
-        await pilot.click("#oui")
+        await cliquer(pilot, "#oui")
         await attendre(
             pilot,
             lambda: _stocke(monde, refuse).statut is StatutMemoire.DUPLIQUE_POST_REFUS,
@@ -196,13 +196,13 @@ async def test_supprimer_un_brouillon(monde: Monde) -> None:
         # « Non »: the draft stays.
         await pilot.press("s")
         await attendre(pilot, lambda: isinstance(app.screen, Confirmation))
-        await pilot.click("#non")
+        await cliquer(pilot, "#non")
         await attendre(pilot, lambda: app.screen is ecran)
         assert _stocke(monde, brouillon).version == brouillon.version
 
         await pilot.press("s")
         await attendre(pilot, lambda: isinstance(app.screen, Confirmation))
-        await pilot.click("#oui")
+        await cliquer(pilot, "#oui")
         await attendre(pilot, lambda: isinstance(app.screen, EspaceMemoires))
         with pytest.raises(NonTrouve):
             _stocke(monde, brouillon)
@@ -223,23 +223,23 @@ async def test_completer_un_memoire_suspendu(monde: Monde, tmp_path: Path) -> No
 
         # A file that is not there: refused under the field.
         await saisir(pilot, "fichier", str(tmp_path / "absent.pdf"))
-        await pilot.click("#joindre-piece")
+        await cliquer(pilot, "#joindre-piece")
         await attendre(pilot, lambda: "n'existe pas" in erreur_de(pilot, "fichier"))
 
         await saisir(pilot, "fichier", str(fichier))
-        await pilot.click("#joindre-piece")
+        await cliquer(pilot, "#joindre-piece")
         await attendre(pilot, lambda: len(_stocke(monde, suspendu).pieces_complementaires) == 1)
         tableau = fenetre.query_one("#complements", TableauPagine)
         await attendre(pilot, lambda: len(tableau.cles) == 1)
         assert fenetre.query_one("#champ-fichier", Input).value == ""
 
         # No comment: the domain refuses, nothing is transmitted.
-        await pilot.click("#transmettre")
+        await cliquer(pilot, "#transmettre")
         await attendre(pilot, lambda: bool(erreur_de(pilot, "commentaire")))
         assert _stocke(monde, suspendu).statut is StatutMemoire.SUSPENDU
 
         await saisir(pilot, "commentaire", "Voici l'attestation de service fait demandée.")
-        await pilot.click("#transmettre")
+        await cliquer(pilot, "#transmettre")
         await attendre(pilot, lambda: _stocke(monde, suspendu).statut is StatutMemoire.COMPLETE)
         complete = _stocke(monde, suspendu)
         assert complete.historique[-1].motif == "Voici l'attestation de service fait demandée."

@@ -27,7 +27,7 @@ from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import ActionTraitement
 from chorus.domain.utilisateur import Utilisateur
 from tests.monde import Monde
-from tests.tui.aides import TAILLE, application, attendre, connecter, erreur_de, saisir
+from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
 
 pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 
@@ -146,12 +146,12 @@ async def test_refus_sans_motif_puis_avec_motif(monde: Monde) -> None:
         date = ecran.query_one("#champ-date_evenement", Input)
         assert date.value == "17/06/2024 12:00"
         await saisir(pilot, "date_evenement", "31/02/2024 10:00")
-        await pilot.click("#enregistrer-evenement")
+        await cliquer(pilot, "#enregistrer-evenement")
         await attendre(pilot, lambda: bool(erreur_de(pilot, "date_evenement")))
         assert _stocke(monde, memoire).statut is StatutMemoire.ENVOYE
 
         await saisir(pilot, "date_evenement", "15/06/2024 09:30")
-        await pilot.click("#enregistrer-evenement")
+        await cliquer(pilot, "#enregistrer-evenement")
         await attendre(
             pilot, lambda: _stocke(monde, memoire).statut is StatutMemoire.MIS_A_DISPOSITION
         )
@@ -239,12 +239,12 @@ async def test_certification_puis_mise_en_paiement_par_le_comptable(monde: Monde
         await _choisir(pilot, ActionTraitement.MISE_EN_PAIEMENT)
         # More than certified: refused under the amount paid.
         await saisir(pilot, "montant_paye", "158,25")
-        await pilot.click("#enregistrer-evenement")
+        await cliquer(pilot, "#enregistrer-evenement")
         await attendre(pilot, lambda: bool(erreur_de(pilot, "montant_paye")))
         assert _stocke(monde, memoire, monde.comptable).statut is StatutMemoire.CERTIFIE
 
         await saisir(pilot, "montant_paye", "100")
-        await pilot.click("#enregistrer-evenement")
+        await cliquer(pilot, "#enregistrer-evenement")
         await attendre(
             pilot,
             lambda: (

@@ -35,11 +35,15 @@ class ChorusApp(AppChorus):
         Binding("ctrl+q", "quit", "Quitter", priority=True),
     ]
 
-    # Before sign-in, only help and quit mean something: the other keys are hidden.
+    # Before sign-in, only help and quit mean something: the other keys are hidden; an
+    # agent acts for no structure.
     _APRES_CONNEXION = frozenset({"espace", "structure", "changer_structure", "deconnexion"})
+    _PRESTATAIRE = frozenset({"structure", "changer_structure"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in self._APRES_CONNEXION and self.session is None)
+        if self.session is None:
+            return action not in self._APRES_CONNEXION
+        return not (action in self._PRESTATAIRE and self.session.est_agent)
 
     def on_mount(self) -> None:
         if self.services.stockage:
@@ -143,9 +147,20 @@ class ChorusApp(AppChorus):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             return
-        if self._revenir_a_l_espace() is None and self.session.structure_id is not None:
-            from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+        from chorus.adapters.tui.ecrans.espace import EspaceMemoires
 
+        espace = self._revenir_a_l_espace()
+        structure_id = self.session.structure_id
+        if structure_id is None:
+            # The user left the structure the space was showing: back to their structures.
+            if espace is not None:
+                from chorus.adapters.tui.ecrans.structure import EcranMesStructures
+
+                self.switch_screen(EcranMesStructures())
+            return
+        # A space opened for another structure (before « Agir pour cette structure ») is
+        # replaced: its tabs show that structure's drafts and lists.
+        if espace is None or espace.structure_id != structure_id:
             self.switch_screen(EspaceMemoires())
 
     async def action_structure(self) -> None:
@@ -153,6 +168,8 @@ class ChorusApp(AppChorus):
             return
         from chorus.adapters.tui.ecrans.structure import EcranMesStructures, EcranStructure
 
+        if isinstance(self.screen, (EcranStructure, EcranMesStructures)):
+            return
         if self.session.structure_id is None:
             self.push_screen(EcranMesStructures())
         else:

@@ -113,6 +113,10 @@ class AppChorus(App[None]):
     def ouvrir_liste(self, structure_id: str | None, statut: str | None) -> None:
         raise NotImplementedError
 
+    def action_espace(self) -> None:
+        """Bring the mémoire space of the current structure (the agent's queue) forward."""
+        raise NotImplementedError
+
 
 def chorus(noeud: DOMNode) -> AppChorus:
     """The running application, typed."""

@@ -1,0 +1,831 @@
+"""The tabs of the structure screen about its data (its people are in `structure_membres`),
+and what they share. Each shows what the screen loaded from the store and changes it only
+through the structure use cases; after a change the screen reloads the structure, so every
+tab shows the store, never its own guess.
+
+A member who is not gestionnaire sees the same tabs read-only (forms hidden, fields
+disabled), except the pool of pièces, which those filing mémoires on the whole structure may
+feed as the gestionnaire does."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+import attrs
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from chorus.adapters.tui.affichage import instant, jour, ou_rien
+from chorus.adapters.tui.ecrans.structure_communs import (
+    OPTIONS_REGIME,
+    OPTIONS_TYPE_PIECE,
+    TYPES_IDENTIFIANT,
+    Confirmation,
+    TablePaginee,
+    lire_fichier,
+    taille,
+)
+from chorus.adapters.tui.formulaires import (
+    Champ,
+    ErreurGenerale,
+    effacer_erreurs,
+    id_champ,
+    id_erreur,
+    valeur,
+)
+from chorus.adapters.tui.noyau import chorus
+from chorus.domain.errors import Conflit, DomainError, ValidationError
+from chorus.domain.organisation import (
+    Adresse,
+    CoordonneeBancaire,
+    Regime,
+    Structure,
+)
+from chorus.domain.pieces import TypePiece
+from chorus.domain.referentiels import EntreeReferentiel
+from chorus.domain.utilisateur import Utilisateur
+
+Rechargement = Callable[[], Awaitable[None]]
+
+LECTURE_SEULE = (
+    "La gestion de la structure est réservée à son gestionnaire : vous la consultez sans "
+    "pouvoir la modifier."
+)
+
+
+@attrs.frozen
+class EtatStructure:
+    """The structure as the signed-in user may see it, and what they may do with it."""
+
+    structure: Structure
+    utilisateur_id: str
+    gestion: bool
+    """The user is a gestionnaire: every tab is theirs to change."""
+    depot_pieces: bool
+    """The user may add to and remove from the structure's pool of pièces."""
+    personnes: Mapping[str, Utilisateur]
+    """The accounts of the structure's members and applicants (gestionnaire only)."""
+    categories: Sequence[EntreeReferentiel]
+
+    def nom(self, utilisateur_id: str) -> str:
+        personne = self.personnes.get(utilisateur_id)
+        return personne.nom_complet if personne is not None else "(compte inconnu)"
+
+    def email(self, utilisateur_id: str) -> str:
+        personne = self.personnes.get(utilisateur_id)
+        return personne.email if personne is not None else ""
+
+    def libelle_service(self, service_id: str | None) -> str:
+        if service_id is None:
+            return "Toute la structure"
+        for service in self.structure.services:
+            if service.id == service_id:
+                return f"{service.code} – {service.libelle}"
+        return "(service inconnu)"
+
+
+def choix(conteneur: Widget, champ: str) -> str | None:
+    """The value of the `Select` for `champ`; None when nothing (or the empty option) is
+    chosen."""
+    selection = conteneur.query_one(f"#{id_champ(champ)}", Select).value
+    return selection if isinstance(selection, str) and selection else None
+
+
+def remplir_choix(
+    conteneur: Widget, champ: str, options: Sequence[tuple[str, str]], defaut: str | None = None
+) -> None:
+    """Replace the options of a `Select`, keeping the user's choice when still offered."""
+    select: Select[str] = conteneur.query_one(f"#{id_champ(champ)}", Select)
+    avant = select.value
+    select.set_options(options)
+    valeurs = [v for _, v in options]
+    if isinstance(avant, str) and avant in valeurs:
+        select.value = avant
+    elif defaut is not None and defaut in valeurs:
+        select.value = defaut
+
+
+def vider(conteneur: Widget) -> None:
+    """Empty the text fields of a form whose content was just saved."""
+    for saisie in conteneur.query(Input):
+        saisie.value = ""
+
+
+class OngletStructure(VerticalScroll):
+    """Base of the tabs: the state to show, the reload to ask for after a change, and the
+    line telling a member that managing is the gestionnaire's."""
+
+    DEFAULT_CSS = """
+    OngletStructure { padding: 0 1; }
+    OngletStructure .colonnes { height: auto; }
+    OngletStructure .colonnes > .liste { width: 1fr; height: auto; margin-right: 2; }
+    OngletStructure .colonnes > .formulaire { width: 58; height: auto; }
+    OngletStructure .formulaire { border: round $primary-darken-2; padding: 0 1; height: auto; }
+    OngletStructure .ligne-champs { height: auto; }
+    OngletStructure .ligne-champs > Champ { width: 1fr; margin-right: 1; }
+    OngletStructure .lecture-seule { color: $warning; margin-bottom: 1; }
+    OngletStructure .sous-titre { text-style: bold; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, recharger: Rechargement, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._recharger = recharger
+        self.etat: EtatStructure | None = None
+
+    def ligne_lecture_seule(self) -> Static:
+        return Static(LECTURE_SEULE, classes="lecture-seule")
+
+    @property
+    def gestion(self) -> bool:
+        return self.etat is not None and self.etat.gestion
+
+    def afficher(self, etat: EtatStructure) -> None:
+        self.etat = etat
+        for ligne in self.query(".lecture-seule"):
+            ligne.display = not self.peut_modifier
+        for zone in self.query(".gestion-seule"):
+            zone.display = self.peut_modifier
+        self.montrer(etat)
+        self.refresh_bindings()
+
+    @property
+    def peut_modifier(self) -> bool:
+        """Whether this tab's forms are the user's to use."""
+        return self.gestion
+
+    def montrer(self, etat: EtatStructure) -> None:
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The tab's own keys all change the structure: hidden from whoever may not.
+        propre = any(isinstance(b, Binding) and b.action == action for b in type(self).BINDINGS)
+        return self.peut_modifier or not propre
+
+    def exiger_modification(self) -> EtatStructure | None:
+        """The state when the user may change this tab; a notice (and None) otherwise, so
+        that a key pressed on a read-only tab does nothing behind the user's back."""
+        if self.etat is None:
+            return None
+        if not self.peut_modifier:
+            self.notify(LECTURE_SEULE, severity="warning")
+            return None
+        return self.etat
+
+    async def recharger(self) -> None:
+        await self._recharger()
+
+
+# -- Informations ----------------------------------------------------------------------
+
+
+class OngletInformations(OngletStructure):
+    BINDINGS = [Binding("ctrl+s", "enregistrer", "Enregistrer")]
+
+    def __init__(self, recharger: Rechargement, *, id: str | None = None) -> None:
+        super().__init__(recharger, id=id)
+        self._montree: tuple[str, Adresse] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.ligne_lecture_seule()
+        yield Static("", id="identite-structure")
+        with Vertical(id="form-informations", classes="formulaire"):
+            yield Static("Informations générales et adresse postale du siège", classes="titre")
+            yield Champ("Raison sociale", "raison_sociale", Input(), obligatoire=True)
+            with Horizontal(classes="ligne-champs"):
+                yield Champ("Adresse", "adresse.ligne1", Input(), obligatoire=True)
+                yield Champ("Complément d'adresse", "adresse.ligne2", Input())
+            with Horizontal(classes="ligne-champs"):
+                yield Champ("Code postal", "adresse.code_postal", Input(), obligatoire=True)
+                yield Champ("Ville", "adresse.ville", Input(), obligatoire=True)
+                yield Champ("Pays (code ISO : FR, BE…)", "adresse.pays", Input(), obligatoire=True)
+            yield ErreurGenerale()
+            with Horizontal(classes="barre-actions gestion-seule"):
+                yield Button("Enregistrer", id="enregistrer-informations", variant="primary")
+
+    def montrer(self, etat: EtatStructure) -> None:
+        s = etat.structure
+        espace = s.espace_frais_de_justice
+        lignes = [
+            f"Type de structure : {s.type_structure.libelle}",
+            f"Type d'identifiant : {TYPES_IDENTIFIANT[s.type_identifiant]}",
+            f"Identifiant : {s.identifiant}",
+            f"Département : {s.departement or 'hors de France'}",
+            f"Créée le : {jour(s.date_creation)}",
+            f"Espaces souscrits : {self._espaces(s)}",
+            f"Identifiant Chorus (à donner à qui demande son rattachement) : {s.id}",
+        ]
+        if espace is not None and espace.regime is not None:
+            lignes.insert(5, f"Régime : {espace.regime.libelle}")
+        self.query_one("#identite-structure", Static).update("\n".join(lignes))
+        # The fields are set only when the store's values changed: a reload caused by
+        # another tab must not erase what the user is typing here.
+        stockee = (s.raison_sociale, s.adresse)
+        if stockee != self._montree:
+            self._montree = stockee
+            formulaire = self.query_one("#form-informations")
+            for champ, texte in (
+                ("raison_sociale", s.raison_sociale),
+                ("adresse.ligne1", s.adresse.ligne1),
+                ("adresse.ligne2", s.adresse.ligne2 or ""),
+                ("adresse.code_postal", s.adresse.code_postal),
+                ("adresse.ville", s.adresse.ville),
+                ("adresse.pays", s.adresse.pays),
+            ):
+                formulaire.query_one(f"#{id_champ(champ)}", Input).value = texte
+        for saisie in self.query_one("#form-informations").query(Input):
+            saisie.disabled = not etat.gestion
+
+    @staticmethod
+    def _espaces(structure: Structure) -> str:
+        espaces = []
+        if structure.espace_frais_de_justice is not None:
+            espaces.append("Mémoires de frais de justice")
+        if structure.espace_tic:
+            espaces.append("TIC/TICGN")
+        return ", ".join(espaces) or "aucun"
+
+    @on(Input.Submitted, "#form-informations Input")
+    @on(Button.Pressed, "#enregistrer-informations")
+    async def action_enregistrer(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        app = chorus(self)
+        formulaire = self.query_one("#form-informations", Vertical)
+        service = app.services.structures
+        version = etat.structure.version
+
+        def enregistrer() -> Structure:
+            adresse = Adresse.creer(
+                ligne1=valeur(formulaire, "adresse.ligne1"),
+                ligne2=ou_rien(valeur(formulaire, "adresse.ligne2")),
+                code_postal=valeur(formulaire, "adresse.code_postal"),
+                ville=valeur(formulaire, "adresse.ville"),
+                pays=valeur(formulaire, "adresse.pays"),
+            )
+            return service.modifier(
+                app.utilisateur_id,
+                etat.structure.id,
+                raison_sociale=valeur(formulaire, "raison_sociale"),
+                adresse=adresse,
+                version_attendue=version,
+            )
+
+        if await app.tenter(formulaire, enregistrer) is not None:
+            self.notify("Les informations de la structure sont enregistrées.")
+            await self.recharger()
+
+
+# -- Services --------------------------------------------------------------------------
+
+
+class OngletServices(OngletStructure):
+    BINDINGS = [
+        Binding("ctrl+n", "ajouter", "Ajouter le service"),
+        Binding("ctrl+s", "renommer", "Renommer"),
+        Binding("ctrl+t", "basculer", "Désactiver / réactiver"),
+    ]
+
+    def __init__(self, recharger: Rechargement, *, id: str | None = None) -> None:
+        super().__init__(recharger, id=id)
+        self._choisi: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.ligne_lecture_seule()
+        yield Static(
+            "Les services orientent les mémoires dans la structure ; un service désactivé ne "
+            "reçoit plus de nouveau mémoire.",
+            classes="aide",
+        )
+        with Horizontal(classes="colonnes"):
+            with Vertical(classes="liste"):
+                yield TablePaginee(
+                    ["Code", "Libellé", "Statut"],
+                    vide="Aucun service : leur paramétrage est facultatif.",
+                    id="table-services",
+                )
+                with Vertical(id="form-service", classes="gestion-seule"):
+                    yield Static("Service sélectionné", classes="sous-titre")
+                    yield Champ("Libellé", "libelle", Input())
+                    yield ErreurGenerale()
+                    with Horizontal(classes="barre-actions"):
+                        yield Button("Renommer", id="renommer-service")
+                        yield Button("Désactiver", id="basculer-service", variant="warning")
+            with Vertical(id="form-ajout-service", classes="formulaire gestion-seule"):
+                yield Static("Ajouter un service", classes="titre")
+                yield Champ("Code", "code", Input(placeholder="PSY"), obligatoire=True)
+                yield Champ("Libellé", "libelle", Input(), obligatoire=True)
+                yield ErreurGenerale()
+                with Horizontal(classes="barre-actions"):
+                    yield Button("Ajouter le service", id="ajouter-service", variant="primary")
+
+    def montrer(self, etat: EtatStructure) -> None:
+        table = self.query_one("#table-services", TablePaginee)
+        table.definir(
+            [
+                (s.id, (s.code, s.libelle, "Actif" if s.actif else "Désactivé"))
+                for s in etat.structure.services
+            ]
+        )
+        self._suivre_selection()
+
+    @on(DataTable.RowHighlighted)
+    def _ligne(self) -> None:
+        self._suivre_selection()
+
+    def _suivre_selection(self) -> None:
+        if self.etat is None:
+            return
+        cle = self.query_one("#table-services", TablePaginee).selection
+        service = next((s for s in self.etat.structure.services if s.id == cle), None)
+        bouton = self.query_one("#basculer-service", Button)
+        bouton.label = "Réactiver" if service is not None and not service.actif else "Désactiver"
+        if cle != self._choisi:
+            # A new selection fills the rename field; the same one keeps what is typed.
+            self._choisi = cle
+            formulaire = self.query_one("#form-service")
+            formulaire.query_one(Input).value = service.libelle if service else ""
+            effacer_erreurs(formulaire)
+
+    @on(Input.Submitted, "#form-ajout-service Input")
+    @on(Button.Pressed, "#ajouter-service")
+    async def action_ajouter(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        app = chorus(self)
+        formulaire = self.query_one("#form-ajout-service", Vertical)
+        code = valeur(formulaire, "code")
+        structure = await app.tenter(
+            formulaire,
+            app.services.structures.ajouter_service,
+            app.utilisateur_id,
+            etat.structure.id,
+            code=code,
+            libelle=valeur(formulaire, "libelle"),
+        )
+        if structure is None:
+            return
+        vider(formulaire)
+        ajoute = structure.services[-1]
+        self.notify(f"Le service {ajoute.code} est ajouté.")
+        await self.recharger()
+        self.query_one("#table-services", TablePaginee).selectionner(ajoute.id)
+
+    def _service_choisi(self) -> str | None:
+        cle = self.query_one("#table-services", TablePaginee).selection
+        if cle is None:
+            self.notify("Choisissez d'abord un service dans la liste.", severity="warning")
+        return cle
+
+    @on(Input.Submitted, "#form-service Input")
+    @on(Button.Pressed, "#renommer-service")
+    async def action_renommer(self) -> None:
+        etat = self.exiger_modification()
+        service_id = self._service_choisi() if etat is not None else None
+        if etat is None or service_id is None:
+            return
+        app = chorus(self)
+        formulaire = self.query_one("#form-service", Vertical)
+        resultat = await app.tenter(
+            formulaire,
+            app.services.structures.modifier_service,
+            app.utilisateur_id,
+            etat.structure.id,
+            service_id,
+            libelle=valeur(formulaire, "libelle"),
+        )
+        if resultat is not None:
+            self.notify("Le service est renommé.")
+            await self.recharger()
+
+    @on(Button.Pressed, "#basculer-service")
+    async def action_basculer(self) -> None:
+        etat = self.exiger_modification()
+        service_id = self._service_choisi() if etat is not None else None
+        if etat is None or service_id is None:
+            return
+        actif = next(s.actif for s in etat.structure.services if s.id == service_id)
+        app = chorus(self)
+        resultat = await app.tenter(
+            self.query_one("#form-service", Vertical),
+            app.services.structures.modifier_service,
+            app.utilisateur_id,
+            etat.structure.id,
+            service_id,
+            actif=not actif,
+        )
+        if resultat is not None:
+            self.notify("Le service est désactivé." if actif else "Le service est réactivé.")
+            await self.recharger()
+
+
+# -- Coordonnées bancaires -------------------------------------------------------------
+
+
+class OngletCoordonnees(OngletStructure):
+    BINDINGS = [
+        Binding("ctrl+n", "ajouter", "Ajouter"),
+        Binding("ctrl+r", "retirer", "Retirer"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield self.ligne_lecture_seule()
+        yield Static(
+            "Le RIB est joint automatiquement aux pièces du mémoire au moment de son envoi.",
+            classes="aide",
+        )
+        with Horizontal(classes="colonnes"):
+            with Vertical(id="liste-coordonnees", classes="liste"):
+                yield TablePaginee(
+                    ["Libellé", "IBAN", "BIC", "RIB"],
+                    vide="Aucune coordonnée bancaire.",
+                    id="table-coordonnees",
+                )
+                yield ErreurGenerale()
+                with Horizontal(classes="barre-actions gestion-seule"):
+                    yield Button("Retirer", id="retirer-coordonnee", variant="error")
+            with Vertical(id="form-coordonnee", classes="formulaire gestion-seule"):
+                yield Static("Créer une coordonnée bancaire", classes="titre")
+                yield Champ(
+                    "Libellé", "libelle", Input(placeholder="Compte courant"), obligatoire=True
+                )
+                yield Champ("IBAN", "iban", Input(placeholder="FR76 …"), obligatoire=True)
+                yield Champ("BIC ou SWIFT", "bic", Input(), obligatoire=True)
+                yield Champ(
+                    "Fichier du RIB (chemin : PDF, image…)",
+                    "fichier",
+                    Input(placeholder="~/Documents/RIB.pdf"),
+                    obligatoire=True,
+                )
+                yield Static("", id=id_erreur("piece_jointe_id"), classes="erreur")
+                yield ErreurGenerale()
+                with Horizontal(classes="barre-actions"):
+                    yield Button("Ajouter", id="ajouter-coordonnee", variant="primary")
+
+    def montrer(self, etat: EtatStructure) -> None:
+        pieces = {p.id: p for p in etat.structure.pieces}
+        self.query_one("#table-coordonnees", TablePaginee).definir(
+            [
+                (
+                    c.id,
+                    (
+                        c.libelle,
+                        c.iban_masque,
+                        c.bic,
+                        pieces[c.piece_jointe_id].nom_fichier
+                        if c.piece_jointe_id in pieces
+                        else "",
+                    ),
+                )
+                for c in etat.structure.coordonnees_bancaires
+            ]
+        )
+
+    @on(Input.Submitted, "#form-coordonnee Input")
+    @on(Button.Pressed, "#ajouter-coordonnee")
+    async def action_ajouter(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        app = chorus(self)
+        formulaire = self.query_one("#form-coordonnee", Vertical)
+        service = app.services.structures
+        qui, structure = app.utilisateur_id, etat.structure
+        libelle, iban = valeur(formulaire, "libelle"), valeur(formulaire, "iban")
+        bic, chemin = valeur(formulaire, "bic"), valeur(formulaire, "fichier")
+
+        def ajouter() -> CoordonneeBancaire:
+            # As the API: the RIB is first deposited as a pièce of the structure, then named
+            # by the bank details. Everything the domain can refuse is checked before the
+            # deposit, so that a refusal leaves the store as it was.
+            propre = CoordonneeBancaire.creer(
+                id="-", libelle=libelle, iban=iban, bic=bic, piece_jointe_id="-"
+            )
+            if any(c.iban == propre.iban for c in structure.coordonnees_bancaires):
+                raise Conflit("Cet IBAN est déjà enregistré pour la structure.", champ="iban")
+            contenu, nom = lire_fichier(chemin)
+            rib = service.deposer_piece(
+                qui,
+                structure.id,
+                contenu=contenu,
+                nom_fichier=nom,
+                type_piece=TypePiece.COORDONNEE_BANCAIRE,
+                designation=f"RIB – {propre.libelle}",
+            )
+            try:
+                return service.ajouter_coordonnee_bancaire(
+                    qui,
+                    structure.id,
+                    libelle=libelle,
+                    iban=iban,
+                    bic=bic,
+                    piece_jointe_id=rib.id,
+                )
+            except DomainError:
+                # Refused after all (someone else changed the structure meanwhile): the
+                # RIB deposited for nothing goes back out of the pool.
+                service.retirer_piece(qui, structure.id, rib.id)
+                raise
+
+        coordonnee = await app.tenter(formulaire, ajouter)
+        if coordonnee is None:
+            return
+        vider(formulaire)
+        self.notify(f"Les coordonnées bancaires « {coordonnee.libelle} » sont enregistrées.")
+        await self.recharger()
+        self.query_one("#table-coordonnees", TablePaginee).selectionner(coordonnee.id)
+
+    @on(Button.Pressed, "#retirer-coordonnee")
+    async def action_retirer(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        cle = self.query_one("#table-coordonnees", TablePaginee).selection
+        coordonnee = next((c for c in etat.structure.coordonnees_bancaires if c.id == cle), None)
+        if coordonnee is None:
+            self.notify("Choisissez d'abord des coordonnées dans la liste.", severity="warning")
+            return
+
+        async def retirer(confirme: bool | None) -> None:
+            if not confirme:
+                return
+            app = chorus(self)
+            resultat = await app.tenter(
+                self.query_one("#liste-coordonnees", Vertical),
+                app.services.structures.retirer_coordonnee_bancaire,
+                app.utilisateur_id,
+                etat.structure.id,
+                coordonnee.id,
+            )
+            if resultat is not None:
+                self.notify(f"Les coordonnées « {coordonnee.libelle} » sont retirées.")
+                await self.recharger()
+
+        self.app.push_screen(
+            Confirmation(
+                f"Retirer les coordonnées bancaires « {coordonnee.libelle} » "
+                f"({coordonnee.iban_masque}) ? Les mémoires déjà envoyés gardent les leurs.",
+                "Retirer",
+            ),
+            retirer,
+        )
+
+
+# -- Pièces ----------------------------------------------------------------------------
+
+
+class OngletPieces(OngletStructure):
+    BINDINGS = [
+        Binding("ctrl+n", "deposer", "Déposer"),
+        Binding("ctrl+r", "retirer", "Retirer"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "La gestion des pièces de la structure est réservée à son gestionnaire et aux "
+            "utilisateurs habilités « Frais de justice modification » sur toute la structure.",
+            classes="lecture-seule",
+        )
+        yield Static(
+            "Pièces réutilisables : elles s'importent dans les mémoires, qui en gardent leur "
+            "copie.",
+            classes="aide",
+        )
+        with Horizontal(classes="colonnes"):
+            with Vertical(id="liste-pieces", classes="liste"):
+                yield TablePaginee(
+                    ["Désignation", "Type", "Fichier", "Taille", "Ajoutée le"],
+                    vide="Aucune pièce dans la structure.",
+                    id="table-pieces",
+                )
+                yield Static("", id=id_erreur("piece_id"), classes="erreur")
+                yield ErreurGenerale()
+                with Horizontal(classes="barre-actions gestion-seule"):
+                    yield Button("Retirer la pièce", id="retirer-piece", variant="error")
+            with Vertical(id="form-piece", classes="formulaire gestion-seule"):
+                yield Static("Déposer une pièce", classes="titre")
+                yield Champ(
+                    "Type de pièce",
+                    "type_piece",
+                    Select(OPTIONS_TYPE_PIECE, prompt="Choisissez le type"),
+                    obligatoire=True,
+                )
+                yield Champ("Désignation (le nom du fichier sinon)", "designation", Input())
+                yield Champ(
+                    "Fichier (chemin)",
+                    "fichier",
+                    Input(placeholder="~/Documents/piece.pdf"),
+                    obligatoire=True,
+                )
+                yield ErreurGenerale()
+                with Horizontal(classes="barre-actions"):
+                    yield Button("Déposer", id="deposer-piece", variant="primary")
+
+    @property
+    def peut_modifier(self) -> bool:
+        return self.etat is not None and self.etat.depot_pieces
+
+    def montrer(self, etat: EtatStructure) -> None:
+        self.query_one("#table-pieces", TablePaginee).definir(
+            [
+                (
+                    p.id,
+                    (
+                        p.designation,
+                        p.type_piece.libelle,
+                        p.nom_fichier,
+                        taille(p.taille),
+                        instant(p.date_ajout),
+                    ),
+                )
+                for p in etat.structure.pieces
+            ]
+        )
+
+    @on(Input.Submitted, "#form-piece Input")
+    @on(Button.Pressed, "#deposer-piece")
+    async def action_deposer(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        app = chorus(self)
+        formulaire = self.query_one("#form-piece", Vertical)
+        service = app.services.structures
+        qui, structure_id = app.utilisateur_id, etat.structure.id
+        type_piece = choix(formulaire, "type_piece")
+        designation = ou_rien(valeur(formulaire, "designation"))
+        chemin = valeur(formulaire, "fichier")
+
+        def deposer() -> object:
+            if type_piece is None:
+                raise ValidationError("Choisissez le type de la pièce.", champ="type_piece")
+            contenu, nom = lire_fichier(chemin)
+            return service.deposer_piece(
+                qui,
+                structure_id,
+                contenu=contenu,
+                nom_fichier=nom,
+                type_piece=TypePiece(type_piece),
+                designation=designation,
+            )
+
+        if await app.tenter(formulaire, deposer) is None:
+            return
+        vider(formulaire)
+        self.notify("La pièce est déposée dans la structure.")
+        await self.recharger()
+
+    @on(Button.Pressed, "#retirer-piece")
+    async def action_retirer(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        cle = self.query_one("#table-pieces", TablePaginee).selection
+        piece = next((p for p in etat.structure.pieces if p.id == cle), None)
+        if piece is None:
+            self.notify("Choisissez d'abord une pièce dans la liste.", severity="warning")
+            return
+
+        async def retirer(confirme: bool | None) -> None:
+            if not confirme:
+                return
+            app = chorus(self)
+            resultat = await app.tenter(
+                self.query_one("#liste-pieces", Vertical),
+                app.services.structures.retirer_piece,
+                app.utilisateur_id,
+                etat.structure.id,
+                piece.id,
+            )
+            if resultat is not None:
+                self.notify(f"La pièce « {piece.designation} » est retirée.")
+                await self.recharger()
+
+        self.app.push_screen(
+            Confirmation(
+                f"Retirer la pièce « {piece.designation} » de la structure ? Les mémoires qui "
+                "l'ont importée gardent leur copie.",
+                "Retirer",
+            ),
+            retirer,
+        )
+
+
+# -- Espaces ---------------------------------------------------------------------------
+
+
+class OngletEspaces(OngletStructure):
+    BINDINGS = [
+        Binding("ctrl+s", "frais_de_justice", "Enregistrer l'espace Frais de justice"),
+        Binding("ctrl+t", "tic", "Souscrire TIC/TICGN"),
+    ]
+
+    def __init__(self, recharger: Rechargement, *, id: str | None = None) -> None:
+        super().__init__(recharger, id=id)
+        self._montre: tuple[str | None, Regime | None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.ligne_lecture_seule()
+        with Vertical(id="form-espace-fdj", classes="formulaire"):
+            yield Static("Mémoires de frais de justice", classes="titre")
+            yield Static("", id="etat-espace-fdj")
+            yield Champ(
+                "Catégorie de prestataire (par défaut des nouveaux mémoires)",
+                "categorie_prestataire",
+                Select[str]([], prompt="Aucune"),
+            )
+            yield Champ(
+                "Régime / statut (obligatoire pour un particulier)",
+                "regime",
+                Select(OPTIONS_REGIME, prompt="Aucun"),
+            )
+            yield ErreurGenerale()
+            with Horizontal(classes="barre-actions gestion-seule"):
+                yield Button("Soumettre", id="enregistrer-espace-fdj", variant="primary")
+        with Vertical(id="form-espace-tic", classes="formulaire"):
+            yield Static("TIC/TICGN (remboursement des taxes sur le carburant)", classes="titre")
+            yield Static("", id="etat-espace-tic")
+            yield ErreurGenerale()
+            with Horizontal(classes="barre-actions gestion-seule"):
+                yield Button("Souscrire l'espace TIC/TICGN", id="activer-tic", variant="primary")
+
+    def montrer(self, etat: EtatStructure) -> None:
+        espace = etat.structure.espace_frais_de_justice
+        libelles = {c.code: c.libelle for c in etat.categories}
+        if espace is None:
+            texte = "Non souscrit : choisissez la catégorie, puis « Soumettre »."
+        else:
+            categorie = espace.categorie_prestataire
+            texte = (
+                "Souscrit — catégorie : "
+                f"{libelles.get(categorie, categorie) if categorie else 'aucune'}"
+                f"{' — régime : ' + espace.regime.libelle if espace.regime else ''}"
+            )
+        self.query_one("#etat-espace-fdj", Static).update(texte)
+        formulaire = self.query_one("#form-espace-fdj")
+        remplir_choix(
+            formulaire, "categorie_prestataire", [(c.libelle, c.code) for c in etat.categories]
+        )
+        stocke = (
+            (espace.categorie_prestataire, espace.regime) if espace is not None else (None, None)
+        )
+        if stocke != self._montre:
+            self._montre = stocke
+            for champ, code in (
+                ("categorie_prestataire", stocke[0]),
+                ("regime", stocke[1].value if stocke[1] is not None else None),
+            ):
+                select: Select[str] = formulaire.query_one(f"#{id_champ(champ)}", Select)
+                if code is None:
+                    select.clear()
+                else:
+                    select.value = code
+        for select_ in formulaire.query(Select):
+            select_.disabled = not etat.gestion
+        tic = etat.structure.espace_tic
+        self.query_one("#etat-espace-tic", Static).update("Souscrit." if tic else "Non souscrit.")
+        self.query_one("#activer-tic", Button).disabled = tic
+
+    @on(Button.Pressed, "#enregistrer-espace-fdj")
+    async def action_frais_de_justice(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        app = chorus(self)
+        formulaire = self.query_one("#form-espace-fdj", Vertical)
+        regime = choix(formulaire, "regime")
+        resultat = await app.tenter(
+            formulaire,
+            app.services.structures.definir_espace_frais_de_justice,
+            app.utilisateur_id,
+            etat.structure.id,
+            categorie_prestataire=choix(formulaire, "categorie_prestataire"),
+            regime=Regime(regime) if regime else None,
+        )
+        if resultat is not None:
+            self.notify("L'espace Mémoires de frais de justice est enregistré.")
+            await self.recharger()
+
+    @on(Button.Pressed, "#activer-tic")
+    async def action_tic(self) -> None:
+        etat = self.exiger_modification()
+        if etat is None:
+            return
+        if etat.structure.espace_tic:
+            self.notify("L'espace TIC/TICGN est déjà souscrit.")
+            return
+        app = chorus(self)
+        resultat = await app.tenter(
+            self.query_one("#form-espace-tic", Vertical),
+            app.services.structures.activer_espace_tic,
+            app.utilisateur_id,
+            etat.structure.id,
+        )
+        if resultat is not None:
+            self.notify("L'espace TIC/TICGN est souscrit.")
+            await self.recharger()
