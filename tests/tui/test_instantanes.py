@@ -15,6 +15,7 @@ from chorus.adapters.tui.app import ChorusApp
 from chorus.adapters.tui.ecrans.aide import EcranAide
 from chorus.adapters.tui.ecrans.espace import EspaceMemoires
 from chorus.adapters.tui.ecrans.memoire import EcranMemoire
+from chorus.adapters.tui.ecrans.structure import EcranMesStructures, EcranStructure
 from chorus.adapters.tui.ecrans.traitement import EcranTraitementMemoire
 from chorus.adapters.tui.onglets.recherche import OngletRecherche
 from chorus.adapters.tui.onglets.saisie import OngletSaisie
@@ -207,3 +208,38 @@ def test_traitement_d_un_memoire(snap_compare: Comparer, monde: Monde) -> None:
         await _sans_chargement(pilot)
 
     assert snap_compare(application(monde), terminal_size=TAILLE, run_before=traitement)
+
+
+# -- structures ------------------------------------------------------------------------
+
+
+def test_gestion_de_la_structure(snap_compare: Comparer, monde: Monde) -> None:
+    async def structure(pilot: Pilot[Any]) -> None:
+        await connecter(pilot, monde.gestionnaire.email)
+        await pilot.press("f3")
+        await attendre(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, EcranStructure) and pilot.app.screen.etat is not None
+            ),
+        )
+        await _sans_chargement(pilot)
+
+    assert snap_compare(application(monde), terminal_size=TAILLE, run_before=structure)
+
+
+def test_mes_structures_d_un_nouvel_utilisateur(snap_compare: Comparer, monde: Monde) -> None:
+    nouveau = monde.chorus.utilisateurs.creer_compte(
+        email="nouveau@exemple.fr", nom="Nouveau", prenom="Jean", actif=True
+    )
+    monde.chorus.comptes.definir_mot_de_passe(nouveau.id, MOT_DE_PASSE)
+
+    async def mes_structures(pilot: Pilot[Any]) -> None:
+        await connecter(pilot, nouveau.email)
+        await attendre(
+            pilot,
+            lambda: isinstance(pilot.app.screen, EcranMesStructures) and pilot.app.screen.charge,
+        )
+        await _sans_chargement(pilot)
+
+    assert snap_compare(application(monde), terminal_size=TAILLE, run_before=mes_structures)
