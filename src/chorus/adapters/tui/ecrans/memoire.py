@@ -5,7 +5,11 @@ suspended one, abandon a refused one, duplicate any, save a pièce to a file."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -36,6 +40,8 @@ from chorus.domain.statuts import TRANSITIONS, StatutMemoire
 
 # The actions of the screen, each a button (same id) and a key of the footer.
 ACTIONS = ("modifier", "completer", "dupliquer", "enregistrer_piece", "abandonner", "supprimer")
+T = TypeVar("T")
+
 _MODIFICATIONS = frozenset({"modifier", "completer", "dupliquer", "abandonner", "supprimer"})
 
 
@@ -326,18 +332,21 @@ class EcranMemoire(Screen[None]):
 
     @work(exclusive=True, group="chargement")
     async def charger(self) -> None:
-        app = chorus(self)
         detail = self.query_one(DetailMemoire)
         try:
-            memoire = await app.appeler(
-                app.services.memoires.obtenir, app.utilisateur_id, self.memoire_id
-            )
+            memoire, structure = await detail.attendre(self._lire())
         except DomainError as erreur:
-            detail.loading = False
             self.memoire = None
             self._montrer_actions()
             montrer_erreur(self._zone_actions, erreur)
             return
+        self._afficher(memoire, structure)
+
+    async def _lire(self) -> tuple[Memoire, Structure | None]:
+        app = chorus(self)
+        memoire = await app.appeler(
+            app.services.memoires.obtenir, app.utilisateur_id, self.memoire_id
+        )
         try:
             structure: Structure | None = await app.appeler(
                 app.services.structures.obtenir, app.utilisateur_id, memoire.structure_id
@@ -345,8 +354,7 @@ class EcranMemoire(Screen[None]):
         except DomainError:
             # Seeing the mémoire without seeing its structure: what was sent is shown.
             structure = None
-        detail.loading = False
-        self._afficher(memoire, structure)
+        return memoire, structure
 
     def _afficher(self, memoire: Memoire, structure: Structure | None) -> None:
         self.memoire = memoire
@@ -410,14 +418,9 @@ class EcranMemoire(Screen[None]):
         memoire = self.memoire
         if memoire is None or "enregistrer_piece" not in self.actions:
             return
-        tableau = self.query_one(DetailMemoire).pieces
-        cle = tableau.cle_choisie
-        piece = memoire.piece(cle) if cle is not None else None
-        if piece is None:
-            self.notify("Choisissez d'abord une pièce dans la liste.", severity="warning")
-            tableau.table.focus()
-            return
-        self.app.push_screen(EnregistrerSous(memoire.id, piece))
+        piece = self.query_one(DetailMemoire).piece_choisie(memoire)
+        if piece is not None:
+            self.app.push_screen(EnregistrerSous(memoire.id, piece))
 
     def action_completer(self) -> None:
         if self.memoire is not None and "completer" in self.actions:
@@ -435,27 +438,42 @@ class EcranMemoire(Screen[None]):
         if "dupliquer" in self.actions:
             self._dupliquer()
 
-    def _prendre(self) -> Memoire | None:
-        """The mémoire to act on, unless an action is already under way."""
+    @contextmanager
+    def _prendre(self) -> Iterator[Memoire | None]:
+        """The mémoire to act on, unless an action is already under way (None then); the
+        screen stays busy until the block ends, so that a second key press waits."""
         if self._occupe or self.memoire is None:
-            return None
+            yield None
+            return
         self._occupe = True
         effacer_erreurs(self._zone_actions)
-        return self.memoire
+        try:
+            yield self.memoire
+        finally:
+            self._occupe = False
+
+    async def _tenter(self, question: str | None, oui: str, fonction: Callable[[], T]) -> T | None:
+        """Ask `question` (unless None), then run `fonction`; a refusal shows above the
+        detail, which is read again (it was most likely changed meanwhile). None when the
+        user declined or the use case refused."""
+        app = chorus(self)
+        if question is not None and not await app.push_screen_wait(Confirmation(question, oui=oui)):
+            return None
+        resultat = await app.tenter(self._zone_actions, fonction)
+        if resultat is None:
+            self.charger()
+        return resultat
 
     @work(group="action")
     async def _supprimer(self) -> None:
-        memoire = self._prendre()
-        if memoire is None:
-            return
-        try:
+        with self._prendre() as memoire:
+            if memoire is None:
+                return
             app = chorus(self)
             question = (
                 f"Supprimer définitivement le brouillon n°{memoire.numero} ? Il n'a jamais été "
                 "transmis : rien n'en sera conservé."
             )
-            if not await app.push_screen_wait(Confirmation(question, oui="Supprimer")):
-                return
 
             def supprimer() -> bool:
                 app.services.memoires.supprimer(
@@ -463,71 +481,63 @@ class EcranMemoire(Screen[None]):
                 )
                 return True
 
-            if await app.tenter(self._zone_actions, supprimer) is None:
-                self.charger()
+            if await self._tenter(question, "Supprimer", supprimer) is None:
                 return
             app.notify(f"Le brouillon n°{memoire.numero} a été supprimé.")
             app.pop_screen()
-        finally:
-            self._occupe = False
 
     @work(group="action")
     async def _abandonner(self) -> None:
-        memoire = self._prendre()
-        if memoire is None:
-            return
-        try:
+        with self._prendre() as memoire:
+            if memoire is None:
+                return
             app = chorus(self)
             question = (
                 f"Abandonner le mémoire n°{memoire.numero} ? Il ne sera pas payé et ne pourra "
                 "plus être dupliqué pour être corrigé."
             )
-            if not await app.push_screen_wait(Confirmation(question, oui="Abandonner")):
-                return
-            abandonne = await app.tenter(
-                self._zone_actions,
-                app.services.memoires.abandonner,
-                app.utilisateur_id,
-                memoire.id,
-                version_attendue=memoire.version,
+            abandonne = await self._tenter(
+                question,
+                "Abandonner",
+                partial(
+                    app.services.memoires.abandonner,
+                    app.utilisateur_id,
+                    memoire.id,
+                    version_attendue=memoire.version,
+                ),
             )
             if abandonne is None:
-                self.charger()
                 return
             app.notify(f"Le mémoire n°{memoire.numero} est abandonné.")
             self._afficher(abandonne, self._structure)
-        finally:
-            self._occupe = False
 
     @work(group="action")
     async def _dupliquer(self) -> None:
-        memoire = self._prendre()
-        if memoire is None:
-            return
-        try:
+        with self._prendre() as memoire:
+            if memoire is None:
+                return
             app = chorus(self)
+            question = None
             if memoire.statut is StatutMemoire.REFUSE:
                 question = (
                     f"Dupliquer le mémoire refusé n°{memoire.numero} ? Un nouveau brouillon "
                     "reprenant ses lignes et ses pièces sera créé, et ce mémoire passera à "
                     f"l'état « {StatutMemoire.DUPLIQUE_POST_REFUS.libelle} »."
                 )
-                if not await app.push_screen_wait(Confirmation(question, oui="Dupliquer")):
-                    return
-            copie = await app.tenter(
-                self._zone_actions,
-                app.services.memoires.dupliquer,
-                app.utilisateur_id,
-                memoire.id,
-                version_attendue=memoire.version,
+            copie = await self._tenter(
+                question,
+                "Dupliquer",
+                partial(
+                    app.services.memoires.dupliquer,
+                    app.utilisateur_id,
+                    memoire.id,
+                    version_attendue=memoire.version,
+                ),
             )
             if copie is None:
-                self.charger()
                 return
             app.notify(
                 f"Mémoire n°{memoire.numero} dupliqué : le brouillon n°{copie.numero} est "
                 "ouvert pour être complété."
             )
             app.modifier_brouillon(copie.id)
-        finally:
-            self._occupe = False

@@ -33,8 +33,8 @@ from chorus.adapters.tui.ecrans.structure_communs import (
     OPTIONS_TYPE_STRUCTURE,
     STATUTS_RATTACHEMENT,
     TYPES_IDENTIFIANT,
-    Confirmation,
     TablePaginee,
+    confirmer,
     libelle_habilitation,
     montrer_onglet,
 )
@@ -480,9 +480,7 @@ class EcranMesStructures(Screen[None]):
             )
             return
 
-        async def quitter(confirme: bool | None) -> None:
-            if not confirme:
-                return
+        async def quitter() -> None:
             app = chorus(self)
             resultat = await app.tenter(
                 self.query_one("#liste-rattachements", Vertical),
@@ -499,12 +497,11 @@ class EcranMesStructures(Screen[None]):
             self.notify(f"Vous avez quitté la structure « {ligne.raison_sociale} ».")
             await self.recharger()
 
-        self.app.push_screen(
-            Confirmation(
-                f"Quitter la structure « {ligne.raison_sociale} » ? Vos habilitations y "
-                "disparaissent ; vous pourrez demander de nouveau votre rattachement.",
-                "Quitter la structure",
-            ),
+        confirmer(
+            self,
+            f"Quitter la structure « {ligne.raison_sociale} » ? Vos habilitations y "
+            "disparaissent ; vous pourrez demander de nouveau votre rattachement.",
+            "Quitter la structure",
             quitter,
         )
 

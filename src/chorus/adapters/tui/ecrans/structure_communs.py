@@ -4,8 +4,9 @@ and reading a file the user names by its path."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static, TabbedContent
 
 from chorus.domain.errors import FichierTropVolumineux, ValidationError
@@ -206,6 +208,40 @@ class TablePaginee(Vertical):
         self._page = cles.index(cle) // PAR_PAGE + 1
         self._montrer(cle)
         return True
+
+
+class _Identifie(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+E = TypeVar("E", bound=_Identifie)
+
+
+def element_choisi(
+    noeud: Widget, table: str, elements: Iterable[E], manque: str | None = None
+) -> E | None:
+    """The element of `elements` highlighted in the `TablePaginee` `table` (a selector);
+    when there is none and `manque` is given, it is shown as a warning so that a key
+    pressed on an empty list says why nothing happens."""
+    cle = noeud.query_one(table, TablePaginee).selection
+    trouve = next((e for e in elements if e.id == cle), None)
+    if trouve is None and manque is not None:
+        noeud.notify(manque, severity="warning")
+    return trouve
+
+
+def confirmer(
+    noeud: Widget, question: str, action: str, agir: Callable[[], Awaitable[None]]
+) -> None:
+    """Ask `question` in a `Confirmation` whose button reads `action`, and run `agir` only
+    once the user confirms (a dismissal does nothing)."""
+
+    async def repondre(confirme: bool | None) -> None:
+        if confirme:
+            await agir()
+
+    noeud.app.push_screen(Confirmation(question, action), repondre)
 
 
 class Confirmation(ModalScreen[bool]):

@@ -18,8 +18,9 @@ from chorus.adapters.tui.ecrans.structure_communs import (
     OPTIONS_PROFIL,
     PROFILS,
     STATUTS_RATTACHEMENT,
-    Confirmation,
     TablePaginee,
+    confirmer,
+    element_choisi,
     libelle_habilitation,
     oui_non,
 )
@@ -141,11 +142,12 @@ class OngletUtilisateurs(OngletStructure):
     def _selection(self, *, avertir: bool = True) -> Rattachement | None:
         if self.etat is None:
             return None
-        cle = self.query_one("#table-utilisateurs", TablePaginee).selection
-        trouve = next((r for r in self.etat.structure.rattachements if r.id == cle), None)
-        if trouve is None and avertir:
-            self.notify("Choisissez d'abord un utilisateur dans la liste.", severity="warning")
-        return trouve
+        return element_choisi(
+            self,
+            "#table-utilisateurs",
+            self.etat.structure.rattachements,
+            "Choisissez d'abord un utilisateur dans la liste." if avertir else None,
+        )
 
     async def _agir(
         self, appel: Callable[[Structure, Rattachement], Structure], succes: str
@@ -154,11 +156,13 @@ class OngletUtilisateurs(OngletStructure):
         rattachement = self._selection() if etat is not None else None
         if etat is None or rattachement is None:
             return
-        app = chorus(self)
-        conteneur = self.query_one("#gestion-utilisateurs", Vertical)
-        if await app.tenter(conteneur, appel, etat.structure, rattachement) is not None:
-            self.notify(succes.format(nom=etat.nom(rattachement.utilisateur_id)))
-            await self.recharger()
+        await self.appliquer(
+            self.query_one("#gestion-utilisateurs", Vertical),
+            succes.format(nom=etat.nom(rattachement.utilisateur_id)),
+            appel,
+            etat.structure,
+            rattachement,
+        )
 
     @on(Button.Pressed, "#valider-rattachement")
     async def action_valider(self) -> None:
@@ -202,9 +206,7 @@ class OngletUtilisateurs(OngletStructure):
             return
         app = chorus(self)
 
-        async def detacher(confirme: bool | None) -> None:
-            if not confirme:
-                return
+        async def detacher() -> None:
             conteneur = self.query_one("#gestion-utilisateurs", Vertical)
             resultat = await app.tenter(
                 conteneur,
@@ -222,12 +224,11 @@ class OngletUtilisateurs(OngletStructure):
             self.notify(f"{etat.nom(rattachement.utilisateur_id)} est détaché de la structure.")
             await self.recharger()
 
-        self.app.push_screen(
-            Confirmation(
-                f"Détacher {etat.nom(rattachement.utilisateur_id)} de la structure ? Ses "
-                "habilitations disparaissent ; il pourra demander de nouveau son rattachement.",
-                "Détacher",
-            ),
+        confirmer(
+            self,
+            f"Détacher {etat.nom(rattachement.utilisateur_id)} de la structure ? Ses "
+            "habilitations disparaissent ; il pourra demander de nouveau son rattachement.",
+            "Détacher",
             detacher,
         )
 
@@ -398,33 +399,24 @@ class OngletHabilitations(OngletStructure):
         etat = self.exiger_modification()
         if etat is None:
             return
-        cle = self.query_one("#table-habilitations", TablePaginee).selection
-        habilitation = next((h for h in etat.structure.habilitations if h.id == cle), None)
+        habilitation = element_choisi(
+            self,
+            "#table-habilitations",
+            etat.structure.habilitations,
+            "Choisissez d'abord une habilitation dans la liste.",
+        )
         if habilitation is None:
-            self.notify("Choisissez d'abord une habilitation dans la liste.", severity="warning")
             return
-
-        async def retirer(confirme: bool | None) -> None:
-            if not confirme:
-                return
-            app = chorus(self)
-            resultat = await app.tenter(
-                self.query_one("#liste-habilitations", Vertical),
-                app.services.structures.retirer_habilitation,
-                app.utilisateur_id,
-                etat.structure.id,
-                habilitation.id,
-            )
-            if resultat is not None:
-                self.notify("L'habilitation est retirée.")
-                await self.recharger()
-
-        self.app.push_screen(
-            Confirmation(
-                f"Retirer l'habilitation « {libelle_habilitation(habilitation)} » "
-                f"({etat.libelle_service(habilitation.service_id)}) de "
-                f"{etat.nom(habilitation.utilisateur_id)} ?",
-                "Retirer",
-            ),
-            retirer,
+        app = chorus(self)
+        self.confirmer_puis_appliquer(
+            f"Retirer l'habilitation « {libelle_habilitation(habilitation)} » "
+            f"({etat.libelle_service(habilitation.service_id)}) de "
+            f"{etat.nom(habilitation.utilisateur_id)} ?",
+            "Retirer",
+            "#liste-habilitations",
+            "L'habilitation est retirée.",
+            app.services.structures.retirer_habilitation,
+            app.utilisateur_id,
+            etat.structure.id,
+            habilitation.id,
         )

@@ -10,6 +10,7 @@ feed as the gestionnaire does."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import ParamSpec, TypeVar
 
 import attrs
 from textual import on
@@ -24,8 +25,9 @@ from chorus.adapters.tui.ecrans.structure_communs import (
     OPTIONS_REGIME,
     OPTIONS_TYPE_PIECE,
     TYPES_IDENTIFIANT,
-    Confirmation,
     TablePaginee,
+    confirmer,
+    element_choisi,
     lire_fichier,
     taille,
 )
@@ -50,6 +52,9 @@ from chorus.domain.referentiels import EntreeReferentiel
 from chorus.domain.utilisateur import Utilisateur
 
 Rechargement = Callable[[], Awaitable[None]]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 LECTURE_SEULE = (
     "La gestion de la structure est réservée à son gestionnaire : vous la consultez sans "
@@ -178,6 +183,43 @@ class OngletStructure(VerticalScroll):
     async def recharger(self) -> None:
         await self._recharger()
 
+    async def appliquer(
+        self,
+        conteneur: Widget,
+        succes: str,
+        fonction: Callable[P, T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T | None:
+        """`tenter` a structure use case for `conteneur`; once accepted, tell the user
+        `succes` and reload, so that every tab shows the store. None when refused."""
+        resultat = await chorus(self).tenter(conteneur, fonction, *args, **kwargs)
+        if resultat is not None:
+            self.notify(succes)
+            await self.recharger()
+        return resultat
+
+    def confirmer_puis_appliquer(
+        self,
+        question: str,
+        action: str,
+        conteneur: str,
+        succes: str,
+        fonction: Callable[P, object],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """Ask `question` first (`Confirmation`), then `appliquer` the use case for the
+        `Vertical` `conteneur` (a selector), which shows its refusal."""
+
+        async def agir() -> None:
+            conteneur_ = self.query_one(conteneur, Vertical)
+            await self.appliquer(conteneur_, succes, fonction, *args, **kwargs)
+
+        confirmer(self, question, action, agir)
+
 
 # -- Informations ----------------------------------------------------------------------
 
@@ -275,9 +317,9 @@ class OngletInformations(OngletStructure):
                 version_attendue=version,
             )
 
-        if await app.tenter(formulaire, enregistrer) is not None:
-            self.notify("Les informations de la structure sont enregistrées.")
-            await self.recharger()
+        await self.appliquer(
+            formulaire, "Les informations de la structure sont enregistrées.", enregistrer
+        )
 
 
 # -- Services --------------------------------------------------------------------------
@@ -391,17 +433,15 @@ class OngletServices(OngletStructure):
             return
         app = chorus(self)
         formulaire = self.query_one("#form-service", Vertical)
-        resultat = await app.tenter(
+        await self.appliquer(
             formulaire,
+            "Le service est renommé.",
             app.services.structures.modifier_service,
             app.utilisateur_id,
             etat.structure.id,
             service_id,
             libelle=valeur(formulaire, "libelle"),
         )
-        if resultat is not None:
-            self.notify("Le service est renommé.")
-            await self.recharger()
 
     @on(Button.Pressed, "#basculer-service")
     async def action_basculer(self) -> None:
@@ -411,17 +451,15 @@ class OngletServices(OngletStructure):
             return
         actif = next(s.actif for s in etat.structure.services if s.id == service_id)
         app = chorus(self)
-        resultat = await app.tenter(
+        await self.appliquer(
             self.query_one("#form-service", Vertical),
+            "Le service est désactivé." if actif else "Le service est réactivé.",
             app.services.structures.modifier_service,
             app.utilisateur_id,
             etat.structure.id,
             service_id,
             actif=not actif,
         )
-        if resultat is not None:
-            self.notify("Le service est désactivé." if actif else "Le service est réactivé.")
-            await self.recharger()
 
 
 # -- Coordonnées bancaires -------------------------------------------------------------
@@ -545,34 +583,25 @@ class OngletCoordonnees(OngletStructure):
         etat = self.exiger_modification()
         if etat is None:
             return
-        cle = self.query_one("#table-coordonnees", TablePaginee).selection
-        coordonnee = next((c for c in etat.structure.coordonnees_bancaires if c.id == cle), None)
+        coordonnee = element_choisi(
+            self,
+            "#table-coordonnees",
+            etat.structure.coordonnees_bancaires,
+            "Choisissez d'abord des coordonnées dans la liste.",
+        )
         if coordonnee is None:
-            self.notify("Choisissez d'abord des coordonnées dans la liste.", severity="warning")
             return
-
-        async def retirer(confirme: bool | None) -> None:
-            if not confirme:
-                return
-            app = chorus(self)
-            resultat = await app.tenter(
-                self.query_one("#liste-coordonnees", Vertical),
-                app.services.structures.retirer_coordonnee_bancaire,
-                app.utilisateur_id,
-                etat.structure.id,
-                coordonnee.id,
-            )
-            if resultat is not None:
-                self.notify(f"Les coordonnées « {coordonnee.libelle} » sont retirées.")
-                await self.recharger()
-
-        self.app.push_screen(
-            Confirmation(
-                f"Retirer les coordonnées bancaires « {coordonnee.libelle} » "
-                f"({coordonnee.iban_masque}) ? Les mémoires déjà envoyés gardent les leurs.",
-                "Retirer",
-            ),
-            retirer,
+        app = chorus(self)
+        self.confirmer_puis_appliquer(
+            f"Retirer les coordonnées bancaires « {coordonnee.libelle} » "
+            f"({coordonnee.iban_masque}) ? Les mémoires déjà envoyés gardent les leurs.",
+            "Retirer",
+            "#liste-coordonnees",
+            f"Les coordonnées « {coordonnee.libelle} » sont retirées.",
+            app.services.structures.retirer_coordonnee_bancaire,
+            app.utilisateur_id,
+            etat.structure.id,
+            coordonnee.id,
         )
 
 
@@ -685,34 +714,25 @@ class OngletPieces(OngletStructure):
         etat = self.exiger_modification()
         if etat is None:
             return
-        cle = self.query_one("#table-pieces", TablePaginee).selection
-        piece = next((p for p in etat.structure.pieces if p.id == cle), None)
+        piece = element_choisi(
+            self,
+            "#table-pieces",
+            etat.structure.pieces,
+            "Choisissez d'abord une pièce dans la liste.",
+        )
         if piece is None:
-            self.notify("Choisissez d'abord une pièce dans la liste.", severity="warning")
             return
-
-        async def retirer(confirme: bool | None) -> None:
-            if not confirme:
-                return
-            app = chorus(self)
-            resultat = await app.tenter(
-                self.query_one("#liste-pieces", Vertical),
-                app.services.structures.retirer_piece,
-                app.utilisateur_id,
-                etat.structure.id,
-                piece.id,
-            )
-            if resultat is not None:
-                self.notify(f"La pièce « {piece.designation} » est retirée.")
-                await self.recharger()
-
-        self.app.push_screen(
-            Confirmation(
-                f"Retirer la pièce « {piece.designation} » de la structure ? Les mémoires qui "
-                "l'ont importée gardent leur copie.",
-                "Retirer",
-            ),
-            retirer,
+        app = chorus(self)
+        self.confirmer_puis_appliquer(
+            f"Retirer la pièce « {piece.designation} » de la structure ? Les mémoires qui "
+            "l'ont importée gardent leur copie.",
+            "Retirer",
+            "#liste-pieces",
+            f"La pièce « {piece.designation} » est retirée.",
+            app.services.structures.retirer_piece,
+            app.utilisateur_id,
+            etat.structure.id,
+            piece.id,
         )
 
 
@@ -799,17 +819,15 @@ class OngletEspaces(OngletStructure):
         app = chorus(self)
         formulaire = self.query_one("#form-espace-fdj", Vertical)
         regime = choix(formulaire, "regime")
-        resultat = await app.tenter(
+        await self.appliquer(
             formulaire,
+            "L'espace Mémoires de frais de justice est enregistré.",
             app.services.structures.definir_espace_frais_de_justice,
             app.utilisateur_id,
             etat.structure.id,
             categorie_prestataire=choix(formulaire, "categorie_prestataire"),
             regime=Regime(regime) if regime else None,
         )
-        if resultat is not None:
-            self.notify("L'espace Mémoires de frais de justice est enregistré.")
-            await self.recharger()
 
     @on(Button.Pressed, "#activer-tic")
     async def action_tic(self) -> None:
@@ -820,12 +838,10 @@ class OngletEspaces(OngletStructure):
             self.notify("L'espace TIC/TICGN est déjà souscrit.")
             return
         app = chorus(self)
-        resultat = await app.tenter(
+        await self.appliquer(
             self.query_one("#form-espace-tic", Vertical),
+            "L'espace TIC/TICGN est souscrit.",
             app.services.structures.activer_espace_tic,
             app.utilisateur_id,
             etat.structure.id,
         )
-        if resultat is not None:
-            self.notify("L'espace TIC/TICGN est souscrit.")
-            await self.recharger()

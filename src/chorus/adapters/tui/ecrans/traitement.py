@@ -339,25 +339,19 @@ class EcranFileTraitement(Screen[None]):
         if cle is not None:
             chorus(self).ouvrir_traitement(cle)
 
-    @on(Button.Pressed, "#rechercher")
-    def _bouton_rechercher(self) -> None:
-        self.action_rechercher()
-
-    @on(Button.Pressed, "#effacer")
-    def _bouton_effacer(self) -> None:
-        self.action_effacer()
-
-    @on(Button.Pressed, "#page-precedente")
-    def _bouton_precedente(self) -> None:
-        self.action_page_precedente()
-
-    @on(Button.Pressed, "#page-suivante")
-    def _bouton_suivante(self) -> None:
-        self.action_page_suivante()
-
-    @on(Button.Pressed, "#ouvrir")
-    def _bouton_ouvrir(self) -> None:
-        self.action_ouvrir()
+    @on(Button.Pressed)
+    def _bouton(self, evenement: Button.Pressed) -> None:
+        # Each button does what its key does: one table rather than a handler apiece.
+        actions = {
+            "rechercher": self.action_rechercher,
+            "effacer": self.action_effacer,
+            "page-precedente": self.action_page_precedente,
+            "page-suivante": self.action_page_suivante,
+            "ouvrir": self.action_ouvrir,
+        }
+        action = actions.get(evenement.button.id or "")
+        if action is not None:
+            action()
 
     @on(Input.Submitted, "#champ-numero")
     def _numero_saisi(self) -> None:
@@ -463,16 +457,14 @@ class EcranTraitementMemoire(Screen[None]):
         app = chorus(self)
         detail = self.query_one(DetailMemoire)
         try:
-            memoire = await app.appeler(
-                app.services.traitement.obtenir, app.utilisateur_id, self.memoire_id
+            memoire = await detail.attendre(
+                app.appeler(app.services.traitement.obtenir, app.utilisateur_id, self.memoire_id)
             )
         except DomainError as erreur:
-            detail.loading = False
             self.memoire = None
             self.query_one("#aucune-action", Static).update(erreur.message)
             self._montrer_formulaire()
             return
-        detail.loading = False
         self._afficher(memoire)
 
     def _afficher(self, memoire: Memoire) -> None:
@@ -619,14 +611,9 @@ class EcranTraitementMemoire(Screen[None]):
         memoire = self.memoire
         if memoire is None:
             return
-        tableau = self.query_one(DetailMemoire).pieces
-        cle = tableau.cle_choisie
-        piece = memoire.piece(cle) if cle is not None else None
-        if piece is None:
-            self.notify("Choisissez d'abord une pièce dans la liste.", severity="warning")
-            tableau.table.focus()
-            return
-        self.app.push_screen(EnregistrerSous(memoire.id, piece, back_office=True))
+        piece = self.query_one(DetailMemoire).piece_choisie(memoire)
+        if piece is not None:
+            self.app.push_screen(EnregistrerSous(memoire.id, piece, back_office=True))
 
     def action_retour(self) -> None:
         self.app.pop_screen()

@@ -4,7 +4,6 @@ totals, and the CSV export the Code général des impôts asks to keep."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from chorus.adapters.tableurs.csv_francais import (
     lignes_liste_fiscale,
 )
 from chorus.adapters.tui.affichage import euros, jour, lire_jour
-from chorus.adapters.tui.ecrans.fichier import EcranFichier, Ecrit, Ecriture, Progression
+from chorus.adapters.tui.ecrans.fichier import Ecrit, Ecriture, Progression
 from chorus.adapters.tui.formulaires import (
     Champ,
     ErreurGenerale,
@@ -38,6 +37,8 @@ from chorus.adapters.tui.onglets.liste_memoires import (
     Compteur,
     Pagineur,
     a_droite,
+    exporter_csv,
+    lancer_bouton,
     prefixer,
 )
 from chorus.domain.calendrier import ajouter_annees
@@ -271,36 +272,32 @@ class OngletListeFiscale(Vertical):
         if self.criteres is None:
             self.notify("Affichez d'abord une liste fiscale.", severity="warning")
             return
-        app = chorus(self)
         _, du, au = self.criteres
-        self.app.push_screen(
-            EcranFichier(
-                titre="Exporter la liste fiscale en CSV",
-                libelle="Fichier CSV",
-                defaut=f"liste-fiscale-{du:%Y%m%d}-{au:%Y%m%d}.csv",
-                ecrire=ecriture_liste_fiscale(app, self.criteres),
-                aide="La liste affichée (structure et période), avec sa ligne de totaux ; "
-                "un chemin relatif part du dossier courant.",
-            ),
-            self._exporte,
+        exporter_csv(
+            self,
+            titre="Exporter la liste fiscale en CSV",
+            defaut=f"liste-fiscale-{du:%Y%m%d}-{au:%Y%m%d}.csv",
+            ecrire=ecriture_liste_fiscale(chorus(self), self.criteres),
+            succes=_exportee,
+            aide="La liste affichée (structure et période), avec sa ligne de totaux ; "
+            "un chemin relatif part du dossier courant.",
         )
 
-    def _exporte(self, ecrit: Ecrit | None) -> None:
-        if ecrit is not None:
-            s = "s" if ecrit.nombre > 1 else ""
-            self.notify(
-                f"Liste fiscale exportée dans « {ecrit.chemin} » : {ecrit.nombre} mémoire{s} "
-                "et la ligne des totaux."
-            )
-
     def on_button_pressed(self, evenement: Button.Pressed) -> None:
-        actions: dict[str, Callable[[], object]] = {
-            "liste-fiscale-afficher": self.action_afficher,
-            "liste-fiscale-exporter": self.action_exporter,
-            "liste-fiscale-precedente": self.action_page_precedente,
-            "liste-fiscale-suivante": self.action_page_suivante,
-        }
-        action = actions.get(evenement.button.id or "")
-        if action is not None:
-            evenement.stop()
-            action()
+        lancer_bouton(
+            evenement,
+            {
+                "liste-fiscale-afficher": self.action_afficher,
+                "liste-fiscale-exporter": self.action_exporter,
+                "liste-fiscale-precedente": self.action_page_precedente,
+                "liste-fiscale-suivante": self.action_page_suivante,
+            },
+        )
+
+
+def _exportee(ecrit: Ecrit) -> str:
+    s = "s" if ecrit.nombre > 1 else ""
+    return (
+        f"Liste fiscale exportée dans « {ecrit.chemin} » : {ecrit.nombre} mémoire{s} "
+        "et la ligne des totaux."
+    )

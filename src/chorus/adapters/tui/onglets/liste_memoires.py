@@ -4,7 +4,7 @@ navigation, the paged search behind Rechercher and Archives, and the writers beh
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from chorus.adapters.tableurs.csv_francais import (
@@ -24,7 +25,7 @@ from chorus.adapters.tableurs.csv_francais import (
     lignes_memoires,
 )
 from chorus.adapters.tui.affichage import euros, jour
-from chorus.adapters.tui.ecrans.fichier import Ecriture, Progression
+from chorus.adapters.tui.ecrans.fichier import EcranFichier, Ecrit, Ecriture, Progression
 from chorus.adapters.tui.noyau import AppChorus, chorus
 from chorus.adapters.tui.widgets.tableau import nombre_de_pages
 from chorus.domain.errors import DomainError, ValidationError
@@ -278,6 +279,37 @@ class ListePaginee(Vertical):
 
 
 # -- writers run by EcranFichier ---------------------------------------------------------
+
+
+def lancer_bouton(evenement: Button.Pressed, actions: Mapping[str, Callable[[], object]]) -> None:
+    """Run the action `actions` gives for the pressed button's id, and stop the event
+    there; a button not in `actions` is left to the other handlers."""
+    action = actions.get(evenement.button.id or "")
+    if action is not None:
+        evenement.stop()
+        action()
+
+
+def exporter_csv(
+    noeud: Widget,
+    *,
+    titre: str,
+    defaut: str,
+    ecrire: Ecriture,
+    succes: Callable[[Ecrit], str],
+    aide: str = "",
+) -> None:
+    """Ask where to write a CSV export (`EcranFichier`, pre-filled with `defaut`), write it
+    with `ecrire`, then tell the user `succes` of what was written (nothing if cancelled)."""
+
+    def exporte(ecrit: Ecrit | None) -> None:
+        if ecrit is not None:
+            noeud.notify(succes(ecrit))
+
+    noeud.app.push_screen(
+        EcranFichier(titre=titre, libelle="Fichier CSV", defaut=defaut, ecrire=ecrire, aide=aide),
+        exporte,
+    )
 
 
 class Compteur:

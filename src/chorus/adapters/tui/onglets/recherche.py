@@ -3,7 +3,7 @@ page after page, the CSV export of all of them, and the deletion of marked draft
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from textual import on, work
@@ -13,7 +13,6 @@ from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Select, Static
 
 from chorus.adapters.tui.affichage import lire_jour_facultatif, ou_rien
-from chorus.adapters.tui.ecrans.fichier import EcranFichier, Ecrit
 from chorus.adapters.tui.formulaires import (
     Champ,
     ErreurGenerale,
@@ -27,6 +26,8 @@ from chorus.adapters.tui.onglets.liste_memoires import (
     Pagineur,
     TableMemoires,
     ecriture_memoires,
+    exporter_csv,
+    lancer_bouton,
     prefixer,
 )
 from chorus.adapters.tui.widgets.modales import Confirmation
@@ -285,17 +286,16 @@ class OngletRecherche(ListePaginee):
         self.table.focus()
 
     def on_button_pressed(self, evenement: Button.Pressed) -> None:
-        actions: dict[str, Callable[[], object]] = {
-            "recherche-lancer": self.action_rechercher,
-            "recherche-effacer": self._effacer_criteres,
-            "recherche-exporter": self.action_exporter,
-            "recherche-supprimer": self.action_supprimer_selection,
-        }
-        action = actions.get(evenement.button.id or "")
         # The page buttons are the base class's: Textual calls its handler too.
-        if action is not None:
-            evenement.stop()
-            action()
+        lancer_bouton(
+            evenement,
+            {
+                "recherche-lancer": self.action_rechercher,
+                "recherche-effacer": self._effacer_criteres,
+                "recherche-exporter": self.action_exporter,
+                "recherche-supprimer": self.action_supprimer_selection,
+            },
+        )
 
     # -- marks -------------------------------------------------------------------------
 
@@ -390,19 +390,13 @@ class OngletRecherche(ListePaginee):
         app = chorus(self)
         filtres, tri = self.criteres
         aujourdhui = app.services.clock.aujourdhui()
-        self.app.push_screen(
-            EcranFichier(
-                titre="Exporter les résultats de la recherche en CSV",
-                libelle="Fichier CSV",
-                defaut=f"memoires-{aujourdhui:%Y%m%d}.csv",
-                ecrire=ecriture_memoires(app, filtres, tri),
-            ),
-            self._exporte,
-        )
-
-    def _exporte(self, ecrit: Ecrit | None) -> None:
-        if ecrit is not None:
-            self.notify(
+        exporter_csv(
+            self,
+            titre="Exporter les résultats de la recherche en CSV",
+            defaut=f"memoires-{aujourdhui:%Y%m%d}.csv",
+            ecrire=ecriture_memoires(app, filtres, tri),
+            succes=lambda ecrit: (
                 f"{ecrit.nombre} mémoire{'s' if ecrit.nombre > 1 else ''} "
                 f"exporté{'s' if ecrit.nombre > 1 else ''} dans « {ecrit.chemin} »."
-            )
+            ),
+        )

@@ -100,6 +100,10 @@ class OngletSaisie(Vertical):
 
     async def _charger(self, memoire_id: str | None, *, garder_saisie: bool = False) -> None:
         app = chorus(self)
+        # The loading indicator takes the focus from the field being typed in; it is given
+        # back after, or the tab's keys (F6 « Suivant »…) would have no widget to reach.
+        focus = self.screen.focused
+        garde = focus if focus is not None and self in focus.ancestors else None
         self.loading = True
         try:
             memoire: Memoire | None = None
@@ -129,6 +133,9 @@ class OngletSaisie(Vertical):
             return
         finally:
             self.loading = False
+            ailleurs = self.screen.focused is None or self not in self.screen.focused.ancestors
+            if garde is not None and garde.is_attached and ailleurs:
+                garde.focus(scroll_visible=False)
         self._structure = structure
         entete = self.query_one(EtapeEntete)
         entete.preparer(structure)

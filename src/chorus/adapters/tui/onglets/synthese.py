@@ -3,6 +3,8 @@ suspended and refused mémoires — with the actions each allows on its highligh
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -210,63 +212,62 @@ class OngletSynthese(Vertical):
 
     @work(exclusive=True, group="action")
     async def action_supprimer(self) -> None:
-        resume = self._choisi()
-        if resume is None:
-            return
-        if resume.statut is not StatutMemoire.BROUILLON:
-            self._refuser(
-                f"Le mémoire n°{resume.numero} a été transmis : il ne peut pas être supprimé ; "
-                "il reste consultable pendant 10 ans."
-            )
-            return
-        confirme = await self.app.push_screen_wait(
-            Confirmation(
-                f"Supprimer le brouillon n°{resume.numero} ?"
-                "\n\n"
-                "Le brouillon, ses lignes et ses pièces jointes sont supprimés définitivement.",
-                oui="Oui, supprimer",
-            )
+        await self._conclure(
+            StatutMemoire.BROUILLON,
+            "Le mémoire n°{numero} a été transmis : il ne peut pas être supprimé ; "
+            "il reste consultable pendant 10 ans.",
+            "Supprimer le brouillon n°{numero} ?"
+            "\n\n"
+            "Le brouillon, ses lignes et ses pièces jointes sont supprimés définitivement.",
+            "Oui, supprimer",
+            chorus(self).services.memoires.supprimer,
+            "Le brouillon n°{numero} est supprimé.",
         )
-        if not confirme:
-            return
-        app = chorus(self)
-        try:
-            await app.appeler(app.services.memoires.supprimer, app.utilisateur_id, resume.id)
-        except DomainError as erreur:
-            self._refuser(erreur.message)
-        else:
-            self.notify(f"Le brouillon n°{resume.numero} est supprimé.")
-        self.action_actualiser()
 
     @work(exclusive=True, group="action")
     async def action_abandonner(self) -> None:
+        await self._conclure(
+            StatutMemoire.REFUSE,
+            "Le mémoire n°{numero} est à l'état « {statut} » : seul "
+            "un mémoire refusé peut être abandonné.",
+            "Abandonner le mémoire n°{numero} ?"
+            "\n\n"
+            "Vous renoncez à donner suite à ce mémoire refusé : il passe, définitivement, "
+            "à l'état « Abandonné ».",
+            "Oui, abandonner",
+            chorus(self).services.memoires.abandonner,
+            "Le mémoire n°{numero} est abandonné.",
+        )
+
+    async def _conclure(
+        self,
+        statut: StatutMemoire,
+        refus: str,
+        question: str,
+        oui: str,
+        appel: Callable[[str, str], object],
+        succes: str,
+    ) -> None:
+        """Apply `appel` (a use case taking the user and the mémoire) to the chosen
+        mémoire, which must be at `statut` and is asked about first. The texts are
+        templates: ``{numero}`` and ``{statut}`` name the mémoire and its state."""
         resume = self._choisi()
         if resume is None:
             return
-        if resume.statut is not StatutMemoire.REFUSE:
-            self._refuser(
-                f"Le mémoire n°{resume.numero} est à l'état « {resume.statut.libelle} » : seul "
-                "un mémoire refusé peut être abandonné."
-            )
+        textes = {"numero": resume.numero, "statut": resume.statut.libelle}
+        if resume.statut is not statut:
+            self._refuser(refus.format(**textes))
             return
-        confirme = await self.app.push_screen_wait(
-            Confirmation(
-                f"Abandonner le mémoire n°{resume.numero} ?"
-                "\n\n"
-                "Vous renoncez à donner suite à ce mémoire refusé : il passe, définitivement, "
-                "à l'état « Abandonné ».",
-                oui="Oui, abandonner",
-            )
-        )
+        confirme = await self.app.push_screen_wait(Confirmation(question.format(**textes), oui=oui))
         if not confirme:
             return
         app = chorus(self)
         try:
-            await app.appeler(app.services.memoires.abandonner, app.utilisateur_id, resume.id)
+            await app.appeler(appel, app.utilisateur_id, resume.id)
         except DomainError as erreur:
             self._refuser(erreur.message)
         else:
-            self.notify(f"Le mémoire n°{resume.numero} est abandonné.")
+            self.notify(succes.format(**textes))
         self.action_actualiser()
 
     @work(exclusive=True, group="action")

@@ -4,8 +4,9 @@ office alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -331,6 +332,9 @@ COLONNES_HISTORIQUE = [
 ]
 
 
+T = TypeVar("T")
+
+
 class DetailMemoire(Vertical):
     """Every part of a mémoire, filled by `afficher`."""
 
@@ -390,3 +394,27 @@ class DetailMemoire(Vertical):
     @property
     def pieces(self) -> TableauPagine:
         return self.query_one("#detail-pieces", TableauPagine)
+
+    async def attendre(self, chargement: Awaitable[T]) -> T:
+        """Await `chargement` (reading the mémoire) under the loading indicator, which goes
+        away once it answers or is refused, so that a refusal is not hidden behind it."""
+        # Only a refusal: a cancelled load (a newer one replaces it) keeps the indicator,
+        # which the newer one removes.
+        try:
+            resultat = await chargement
+        except DomainError:
+            self.loading = False
+            raise
+        self.loading = False
+        return resultat
+
+    def piece_choisie(self, memoire: Memoire) -> PieceJointe | None:
+        """The pièce of `memoire` highlighted in the list; when there is none, a warning and
+        the focus on the list, so that the user sees where to choose it."""
+        tableau = self.pieces
+        cle = tableau.cle_choisie
+        piece = memoire.piece(cle) if cle is not None else None
+        if piece is None:
+            self.notify("Choisissez d'abord une pièce dans la liste.", severity="warning")
+            tableau.table.focus()
+        return piece
