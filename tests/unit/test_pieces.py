@@ -33,14 +33,22 @@ TIFF_MM = b"MM\x00*\x00\x00\x00\x08" + b"\x00" * 16
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 
+def _entree(nom: str, compression: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+    # A fixed date: these archives are test parameters, and the pytest-xdist workers must
+    # collect the same bytes (`writestr` with a bare name stamps the current time).
+    entree = zipfile.ZipInfo(nom, date_time=(2024, 6, 14, 10, 0, 0))
+    entree.compress_type = compression
+    return entree
+
+
 def _zip(fichiers: dict[str, bytes], *, mimetype: str | None = None) -> bytes:
     tampon = io.BytesIO()
     with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive:
         if mimetype is not None:
             # OpenDocument: the first entry, stored uncompressed.
-            archive.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+            archive.writestr(_entree("mimetype", zipfile.ZIP_STORED), mimetype)
         for nom, contenu in fichiers.items():
-            archive.writestr(nom, contenu)
+            archive.writestr(_entree(nom), contenu)
     return tampon.getvalue()
 
 
