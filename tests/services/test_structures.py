@@ -710,3 +710,54 @@ def test_les_membres_et_habilitations_ne_se_lisent_que_par_un_gestionnaire(monde
         s.obtenir_pour_gestion(monde.consultant.id, monde.structure.id)
     with pytest.raises(NonTrouve):
         s.obtenir_pour_gestion(monde.etranger.id, monde.structure.id)
+
+
+def test_coordonnee_bancaire_et_son_rib_en_une_fois(monde: Monde) -> None:
+    s = monde.chorus.structures
+    ajouter = partial(
+        s.ajouter_coordonnee_bancaire_avec_rib,
+        monde.gestionnaire.id,
+        monde.structure.id,
+        libelle="Compte allemand",
+        bic=BIC_2,
+        contenu_rib=PDF,
+        nom_fichier_rib="rib.pdf",
+    )
+    # A refusal of the bank details, of the RIB or of the caller adds no pièce either.
+    refuse_sans_rien_changer(monde, ValidationError, partial(ajouter, iban="FR76300060000112345"))
+    refuse_sans_rien_changer(monde, Conflit, partial(ajouter, iban=IBAN))
+    with pytest.raises(ValidationError) as erreur:
+        s.ajouter_coordonnee_bancaire_avec_rib(
+            monde.gestionnaire.id,
+            monde.structure.id,
+            libelle="Compte allemand",
+            iban=IBAN_2,
+            bic=BIC_2,
+            contenu_rib=b"ceci n'est pas un RIB",
+            nom_fichier_rib="rib.pdf",
+        )
+    assert relire(monde) == monde.structure
+    refuse_sans_rien_changer(
+        monde,
+        AccesRefuse,
+        partial(
+            s.ajouter_coordonnee_bancaire_avec_rib,
+            monde.modificateur.id,
+            monde.structure.id,
+            libelle="Compte allemand",
+            iban=IBAN_2,
+            bic=BIC_2,
+            contenu_rib=PDF,
+            nom_fichier_rib="rib.pdf",
+        ),
+    )
+    assert erreur.value.champ is not None
+
+    coordonnee = ajouter(iban=IBAN_2)
+    structure = relire(monde)
+    assert structure.coordonnees_bancaires[-1] == coordonnee
+    rib = structure.piece(coordonnee.piece_jointe_id)
+    assert rib.type_piece is TypePiece.COORDONNEE_BANCAIRE
+    assert rib.designation == "RIB – Compte allemand"
+    assert monde.chorus.ports.blobs.lire(rib.sha256) == PDF
+    assert structure.version == monde.structure.version + 1

@@ -92,9 +92,14 @@ async def _sans_chargement(pilot: Pilot[Any]) -> None:
     """Until no loading indicator is left on the screen (the workers are done); then the
     text cursors stop blinking, or the picture would depend on the instant it is taken."""
     await attendre(pilot, lambda: not pilot.app.screen.query(LoadingIndicator))
+    await pilot.app.workers.wait_for_complete()
+    await attendre(pilot, lambda: not pilot.app.screen.query(LoadingIndicator))
     for saisie in pilot.app.screen.query(Input):
         saisie.cursor_blink = False
-    await pilot.pause()
+    # Tables size their columns on a later refresh than the one showing their rows.
+    for _ in range(3):
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
 
 
 def _onglet(monde: Monde, onglet: str, condition: Callable[[Pilot[Any]], bool]) -> Any:

@@ -274,6 +274,42 @@ class StructureService:
         )
         return coordonnee
 
+    def ajouter_coordonnee_bancaire_avec_rib(
+        self,
+        acteur_id: str,
+        structure_id: str,
+        *,
+        libelle: str,
+        iban: str,
+        bic: str,
+        contenu_rib: bytes,
+        nom_fichier_rib: str,
+    ) -> CoordonneeBancaire:
+        """Bank details and the RIB that proves them, in one transaction: the RIB joins the
+        structure's pool as a « Coordonnée bancaire » pièce only if the bank details are
+        accepted (a refusal of either leaves the structure as it was)."""
+        # The bank details are checked first: the RIB is named after their libellé.
+        proposee = CoordonneeBancaire.creer(
+            id=self._p.ids.nouveau(), libelle=libelle, iban=iban, bic=bic, piece_jointe_id="-"
+        )
+        piece = self._p.nouvelle_piece(
+            contenu=contenu_rib,
+            nom_fichier=nom_fichier_rib,
+            type_piece=TypePiece.COORDONNEE_BANCAIRE,
+            designation=f"RIB – {proposee.libelle}",
+        )
+        coordonnee = attrs.evolve(proposee, piece_jointe_id=piece.id)
+
+        def ajouter(structure: Structure) -> Structure:
+            change = structure.ajouter_piece(piece).ajouter_coordonnee_bancaire(coordonnee)
+            # Stored once the change is known to be accepted; a blob is kept by its hash, so
+            # a refusal after this point leaves at most an unreferenced copy.
+            self._p.blobs.deposer(contenu_rib)
+            return change
+
+        self._gerer(acteur_id, structure_id, None, ajouter)
+        return coordonnee
+
     def retirer_coordonnee_bancaire(
         self, acteur_id: str, structure_id: str, coordonnee_id: str
     ) -> Structure:

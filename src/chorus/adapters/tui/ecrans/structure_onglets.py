@@ -40,7 +40,7 @@ from chorus.adapters.tui.formulaires import (
     valeur,
 )
 from chorus.adapters.tui.noyau import chorus
-from chorus.domain.errors import Conflit, DomainError, ValidationError
+from chorus.domain.errors import ValidationError
 from chorus.domain.organisation import (
     Adresse,
     CoordonneeBancaire,
@@ -538,37 +538,17 @@ class OngletCoordonnees(OngletStructure):
         bic, chemin = valeur(formulaire, "bic"), valeur(formulaire, "fichier")
 
         def ajouter() -> CoordonneeBancaire:
-            # As the API: the RIB is first deposited as a pièce of the structure, then named
-            # by the bank details. Everything the domain can refuse is checked before the
-            # deposit, so that a refusal leaves the store as it was.
-            propre = CoordonneeBancaire.creer(
-                id="-", libelle=libelle, iban=iban, bic=bic, piece_jointe_id="-"
-            )
-            if any(c.iban == propre.iban for c in structure.coordonnees_bancaires):
-                raise Conflit("Cet IBAN est déjà enregistré pour la structure.", champ="iban")
             contenu, nom = lire_fichier(chemin)
-            rib = service.deposer_piece(
+            # One use case, one transaction: the RIB joins the pool only with its details.
+            return service.ajouter_coordonnee_bancaire_avec_rib(
                 qui,
                 structure.id,
-                contenu=contenu,
-                nom_fichier=nom,
-                type_piece=TypePiece.COORDONNEE_BANCAIRE,
-                designation=f"RIB – {propre.libelle}",
+                libelle=libelle,
+                iban=iban,
+                bic=bic,
+                contenu_rib=contenu,
+                nom_fichier_rib=nom,
             )
-            try:
-                return service.ajouter_coordonnee_bancaire(
-                    qui,
-                    structure.id,
-                    libelle=libelle,
-                    iban=iban,
-                    bic=bic,
-                    piece_jointe_id=rib.id,
-                )
-            except DomainError:
-                # Refused after all (someone else changed the structure meanwhile): the
-                # RIB deposited for nothing goes back out of the pool.
-                service.retirer_piece(qui, structure.id, rib.id)
-                raise
 
         coordonnee = await app.tenter(formulaire, ajouter)
         if coordonnee is None:

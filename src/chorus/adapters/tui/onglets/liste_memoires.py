@@ -86,17 +86,20 @@ class TableMemoires(DataTable[CelluleTable]):
         self.resumes: dict[str, ResumeMemoire] = {}
 
     def on_mount(self) -> None:
+        # Fixed widths: auto-sized columns are measured on a later refresh than the rows,
+        # and a page shown while its tab is hidden kept the headers' widths (cells cut).
         if self._marquable:
             self.add_column(" ", key="marque", width=1)
-        self.add_column("Numéro", key="numero")
-        self.add_column("Structure", key="structure")
-        self.add_column("Juridiction", key="juridiction")
-        self.add_column("État", key="etat")
-        self.add_column("Date de l'état", key="date_statut")
-        self.add_column("Date de dépôt", key="date_depot")
-        self.add_column("Montant TTC", key="ttc")
-        self.add_column("Net à payer", key="net")
-        self.add_column("N° d'affaire", key="affaires")
+        # 138 columns in all, the width of a 140-column terminal (a longer name is cut).
+        self.add_column("Numéro", key="numero", width=16)  # TMP2024 + 9 digits
+        self.add_column("Structure", key="structure", width=15)
+        self.add_column("Juridiction", key="juridiction", width=11)
+        self.add_column("État", key="etat", width=19)  # « Dupliqué post refus »
+        self.add_column("Mise à jour", key="date_statut", width=11)
+        self.add_column("Dépôt", key="date_depot", width=10)
+        self.add_column("Montant TTC", key="ttc", width=12)
+        self.add_column("Net à payer", key="net", width=12)
+        self.add_column("N° d'affaire", key="affaires", width=14)
 
     def afficher(
         self,
