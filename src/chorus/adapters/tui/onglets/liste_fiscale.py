@@ -39,6 +39,7 @@ from chorus.adapters.tui.onglets.liste_memoires import (
     a_droite,
     exporter_csv,
     lancer_bouton,
+    mes_structures,
     prefixer,
 )
 from chorus.domain.calendrier import ajouter_annees
@@ -159,18 +160,13 @@ class OngletListeFiscale(Vertical):
 
     @work(group="structures")
     async def _charger_structures(self) -> None:
-        app = chorus(self)
-        try:
-            structures = await app.appeler(
-                app.services.structures.mes_structures, app.utilisateur_id
-            )
-        except DomainError as erreur:
-            self.notify(erreur.message, severity="error", timeout=8)
+        structures = await mes_structures(self)
+        if structures is None:
             return
         select = self._select()
         select.set_options((f"{s.raison_sociale} ({s.identifiant})", s.id) for s in structures)
         # The structure shown, else the current one.
-        voulue = self.criteres[0] if self.criteres is not None else app.structure_id
+        voulue = self.criteres[0] if self.criteres is not None else chorus(self).structure_id
         if voulue is not None and any(s.id == voulue for s in structures):
             select.value = voulue
 

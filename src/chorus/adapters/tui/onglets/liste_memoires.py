@@ -30,6 +30,7 @@ from chorus.adapters.tui.noyau import AppChorus, chorus
 from chorus.adapters.tui.widgets.tableau import nombre_de_pages
 from chorus.domain.errors import DomainError, ValidationError
 from chorus.domain.memoire import Memoire
+from chorus.domain.organisation import Structure
 from chorus.ports.requetes import FiltresMemoire, Page, Pagination, ResumeMemoire, Tri
 
 PAR_PAGE = 50
@@ -62,6 +63,16 @@ def prefixer(erreur: DomainError, prefixe: str) -> DomainError:
     (``numero_affaire``, ``service_id``…): the criteria of a list are named
     ``<prefixe>.<champ>`` so that each id is found once on the screen."""
     return erreur.prefixee(prefixe) if isinstance(erreur, ValidationError) else erreur
+
+
+async def mes_structures(noeud: Widget) -> Sequence[Structure] | None:
+    """The structures the user belongs to, or None after saying why in a notification."""
+    app = chorus(noeud)
+    try:
+        return await app.appeler(app.services.structures.mes_structures, app.utilisateur_id)
+    except DomainError as erreur:
+        noeud.notify(erreur.message, severity="error", timeout=8)
+        return None
 
 
 async def noms_des_structures(app: AppChorus) -> dict[str, str]:

@@ -28,6 +28,7 @@ from chorus.adapters.tui.onglets.liste_memoires import (
     ecriture_memoires,
     exporter_csv,
     lancer_bouton,
+    mes_structures,
     prefixer,
 )
 from chorus.adapters.tui.widgets.modales import Confirmation
@@ -177,13 +178,8 @@ class OngletRecherche(ListePaginee):
 
     @work(group="structures")
     async def _charger_structures(self) -> None:
-        app = chorus(self)
-        try:
-            structures = await app.appeler(
-                app.services.structures.mes_structures, app.utilisateur_id
-            )
-        except DomainError as erreur:
-            self.notify(erreur.message, severity="error", timeout=8)
+        structures = await mes_structures(self)
+        if structures is None:
             return
         self._structures = list(structures)
         self.noms = {s.id: s.raison_sociale for s in structures}

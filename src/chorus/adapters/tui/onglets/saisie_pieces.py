@@ -70,6 +70,17 @@ def lire_fichier(chemin: str) -> tuple[bytes, str]:
     return contenu, fichier.name
 
 
+def _champ_ligne() -> Champ:
+    """« Rattachée à »: the whole mémoire, or one of its lines (options set per draft)."""
+    return Champ(
+        "Rattachée à",
+        "numero_ligne",
+        Select(
+            [("l'ensemble du mémoire", MEMOIRE_ENTIER)], allow_blank=False, value=MEMOIRE_ENTIER
+        ),
+    )
+
+
 class EtapePieces(Etape):
     """Attach pièces to the draft, and the list of those attached with « Retirer »."""
 
@@ -115,15 +126,7 @@ class EtapePieces(Etape):
                     "designation",
                     Input(placeholder="par défaut, le nom du fichier"),
                 )
-                yield Champ(
-                    "Rattachée à",
-                    "numero_ligne",
-                    Select(
-                        [("l'ensemble du mémoire", MEMOIRE_ENTIER)],
-                        allow_blank=False,
-                        value=MEMOIRE_ENTIER,
-                    ),
-                )
+                yield _champ_ligne()
             yield ErreurGenerale()
             with Horizontal(classes="barre-actions"):
                 yield Button("Ajouter la pièce", id="piece-ajouter", variant="primary")
@@ -136,15 +139,7 @@ class EtapePieces(Etape):
                     Select[str]([], prompt="Sélectionner une pièce"),
                     obligatoire=True,
                 )
-                yield Champ(
-                    "Rattachée à",
-                    "numero_ligne",
-                    Select(
-                        [("l'ensemble du mémoire", MEMOIRE_ENTIER)],
-                        allow_blank=False,
-                        value=MEMOIRE_ENTIER,
-                    ),
-                )
+                yield _champ_ligne()
             yield ErreurGenerale()
             with Horizontal(classes="barre-actions"):
                 yield Button("Importer la pièce", id="piece-importer")
