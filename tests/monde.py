@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import attrs
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
@@ -62,6 +63,7 @@ def construire_chorus(
             ids=IdsSequentiels(),
             blobs=blobs or BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            documents=RenduWeasyPrint(),
         ),
         reglages=reglages,
         hacheur=hacheur_rapide(),

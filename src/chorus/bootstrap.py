@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import attrs
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.echecs_en_memoire import CompteurDEchecsEnMemoire
@@ -25,6 +26,7 @@ from chorus.services.comptes import CompteService, ReglagesComptes
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.courriels import DistributeurDeCourriels
+from chorus.services.documents import DocumentService
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
@@ -51,6 +53,7 @@ class Chorus:
     memoires: MemoireService
     traitement: TraitementService
     consultation: ConsultationService
+    documents: DocumentService
 
 
 def assembler(
@@ -63,6 +66,7 @@ def assembler(
 ) -> Chorus:
     """The use cases on `ports`; the account ports default to the production adapters
     (argon2id, the system's secrets, image captchas)."""
+    consultation = ConsultationService(ports)
     return Chorus(
         ports=ports,
         comptes=CompteService(
@@ -77,7 +81,8 @@ def assembler(
         structures=StructureService(ports),
         memoires=MemoireService(ports),
         traitement=TraitementService(ports),
-        consultation=ConsultationService(ports),
+        consultation=consultation,
+        documents=DocumentService(ports, consultation),
     )
 
 
@@ -168,6 +173,7 @@ def construire(
             ids=ids or IdsAleatoires(),
             blobs=ouvert.blobs,
             referentiels=ReferentielsDuPaquet(),
+            documents=RenduWeasyPrint(),
         ),
         reglages=reglages,
         hacheur=hacheur,

@@ -25,6 +25,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
@@ -64,6 +65,7 @@ def chorus(request: pytest.FixtureRequest, tmp_path: Path) -> Chorus:
             ids=IdsAleatoires(),
             blobs=blobs,
             referentiels=ReferentielsDuPaquet(),
+            documents=RenduWeasyPrint(),
         ),
         # The captcha is on: the test reads the code the image shows, as a person would.
         reglages=ReglagesComptes(url_de_base="https://chorus.exemple.fr"),

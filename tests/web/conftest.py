@@ -16,6 +16,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
@@ -59,6 +60,7 @@ def chorus(horloge: HorlogeFixe) -> Chorus:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            documents=RenduWeasyPrint(),
         ),
         reglages=ReglagesComptes(captcha_actif=False),
         hacheur=HacheurArgon2id(memoire_kib=64, passes=1),

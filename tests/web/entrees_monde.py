@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from litestar.testing import TestClient
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.storage.memory import BlobsEnMemoire, MemoireVive, UniteDeTravailEnMemoire
@@ -222,6 +223,7 @@ def monde_partage(reglages: ReglagesWeb) -> Iterator[MondePartage]:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            documents=RenduWeasyPrint(),
         ),
         reglages=ReglagesComptes(captcha_actif=False),
         hacheur=HacheurArgon2id(memoire_kib=64, passes=1),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
@@ -177,6 +178,7 @@ def client_avec_captcha() -> Iterator[Client]:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            documents=RenduWeasyPrint(),
         ),
         reglages=ReglagesComptes(captcha_actif=True),
         hacheur=HacheurArgon2id(memoire_kib=64, passes=1),

@@ -59,6 +59,9 @@ class CertificatDepot:
     net_a_payer: Decimal
     pieces: tuple[PieceCertifiee, ...]
     empreinte: str
+    # Where the PDF rendered at sending is kept (its SHA-256 in the blob store): downloads
+    # serve these bytes. None for a mémoire sent before certificates were stored as files.
+    document_sha256: str | None = None
 
     @property
     def texte(self) -> str:

@@ -83,6 +83,11 @@ class Conflit(DomainError):
     """The action collides with the stored state: a duplicate, a stale version (HTTP 409)."""
 
 
+class EmpreinteAlteree(Conflit):
+    """A sent mémoire's stored data no longer hashes to its certificate's empreinte: it was
+    changed outside the portal (HTTP 409)."""
+
+
 class ConflitDeVersion(Conflit):
     """The object changed since the caller read it; nothing was written (HTTP 409)."""
 

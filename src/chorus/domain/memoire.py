@@ -416,6 +416,19 @@ class Memoire:
             motif=ATTESTATION_SUR_HONNEUR,
         )
 
+    def avec_certificat_archive(self, document_sha256: str) -> Memoire:
+        """The mémoire just sent, with the address of its certificate's PDF: set once, in
+        the sending's own transaction, and never again."""
+        if self.certificat is None or self.statut is not StatutMemoire.ENVOYE:
+            raise TransitionInvalide(f"Le mémoire n°{self.numero} n'a pas été envoyé.")
+        if self.certificat.document_sha256 is not None:
+            raise TransitionInvalide(
+                f"Le certificat de dépôt du mémoire n°{self.numero} est déjà archivé."
+            )
+        return attrs.evolve(
+            self, certificat=attrs.evolve(self.certificat, document_sha256=document_sha256)
+        )
+
     def empreinte_recalculee(self) -> str:
         """The empreinte recomputed from the stored mémoire: equal to the certificate's as
         long as nothing sent has changed."""

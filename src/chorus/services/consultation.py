@@ -11,7 +11,7 @@ import attrs
 from chorus.domain import acces
 from chorus.domain.calendrier import jour_a_paris
 from chorus.domain.certificat import CertificatDepot
-from chorus.domain.errors import NonTrouve, ValidationError
+from chorus.domain.errors import EmpreinteAlteree, NonTrouve, ValidationError
 from chorus.domain.liste_fiscale import LigneListeFiscale, Periode, TotauxListeFiscale
 from chorus.domain.organisation import Application, Structure
 from chorus.domain.statuts import STATUTS_A_TRAITER, StatutMemoire
@@ -174,4 +174,14 @@ class ConsultationService:
             memoire = uow.memoires.par_empreinte(exiger_texte(empreinte, "empreinte").strip())
             if memoire is None or memoire.certificat is None:
                 raise NonTrouve("Aucun mémoire déposé ne porte cette empreinte.", champ="empreinte")
-            return memoire.certificat
+        # The stored mémoire must still be what was certified: a change made behind the
+        # portal's back (in the database, in a file) breaks the check instead of being vouched
+        # for.
+        if memoire.empreinte_recalculee() != memoire.certificat.empreinte:
+            raise EmpreinteAlteree(
+                f"Les données enregistrées du mémoire n°{memoire.numero} ne correspondent plus "
+                "à l'empreinte de son certificat de dépôt : le certificat ne peut pas être "
+                "confirmé.",
+                champ="empreinte",
+            )
+        return memoire.certificat

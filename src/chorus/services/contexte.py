@@ -8,6 +8,7 @@ from chorus.domain.errors import ConflitDeVersion
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.depots import UnitOfWork
+from chorus.ports.documents import DocumentRenderer
 from chorus.ports.referentiels import Referentiels
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator
 
@@ -19,6 +20,7 @@ class Ports:
     ids: IdGenerator
     blobs: BlobStore
     referentiels: Referentiels
+    documents: DocumentRenderer
 
     def nouvelle_piece(
         self,

@@ -13,6 +13,7 @@ import attrs
 
 from chorus.domain import acces
 from chorus.domain.certificat import PrestataireEnvoye
+from chorus.domain.documents import CertificatAImprimer
 from chorus.domain.entete import EnTete, ModeDepot
 from chorus.domain.errors import NonTrouve, ValidationError
 from chorus.domain.lignes import LigneDePrestation, SaisieLigne
@@ -416,6 +417,10 @@ class MemoireService:
                 ),
                 juridiction=juridiction.nom,
             )
+            # The certificate is rendered once, now, and kept: every download serves these
+            # bytes (DESIGN §3.2). Its content is stored before the mémoire that points to it.
+            pdf = self._p.documents.certificat_depot(CertificatAImprimer.depuis(envoye))
+            envoye = envoye.avec_certificat_archive(self._p.blobs.deposer(pdf))
             enregistre = uow.memoires.enregistrer(envoye)
             uow.commit()
             return enregistre

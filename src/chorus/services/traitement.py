@@ -38,16 +38,22 @@ def _juridictions_visibles(agent: Utilisateur) -> frozenset[str] | None:
     )
 
 
+def exiger_visible_par_agent(agent: Utilisateur, memoire: Memoire) -> None:
+    """Refuse (as if it did not exist) a draft, or a mémoire of a juridiction the agent does
+    not serve."""
+    juridictions = _juridictions_visibles(agent)
+    if memoire.statut is StatutMemoire.BROUILLON or (
+        juridictions is not None and memoire.entete.juridiction_code not in juridictions
+    ):
+        raise NonTrouve("Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.")
+
+
 class TraitementService:
     def __init__(self, ports: Ports) -> None:
         self._p = ports
 
     def _visible(self, agent: Utilisateur, memoire: Memoire) -> None:
-        juridictions = _juridictions_visibles(agent)
-        if memoire.statut is StatutMemoire.BROUILLON or (
-            juridictions is not None and memoire.entete.juridiction_code not in juridictions
-        ):
-            raise NonTrouve("Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.")
+        exiger_visible_par_agent(agent, memoire)
 
     def obtenir(self, acteur_id: str, memoire_id: str) -> Memoire:
         with self._p.uow.lecture() as uow:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chorus.adapters.mail import BoucleDEnvoi, ExpediteurSmtp
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
@@ -45,6 +46,7 @@ class Chaine:
                 ids=IdsSequentiels(),
                 blobs=BlobsEnMemoire(),
                 referentiels=ReferentielsDuPaquet(),
+                documents=RenduWeasyPrint(),
             ),
             ExpediteurSmtp("127.0.0.1", serveur.port),
             "ne-pas-repondre@chorus.example",
