@@ -179,9 +179,9 @@ class ConsultationService:
         # for.
         if memoire.empreinte_recalculee() != memoire.certificat.empreinte:
             raise EmpreinteAlteree(
-                f"Les données enregistrées du mémoire n°{memoire.numero} ne correspondent plus "
-                "à l'empreinte de son certificat de dépôt : le certificat ne peut pas être "
-                "confirmé.",
+                f"Les données enregistrées du mémoire n°{memoire.certificat.numero} ne "
+                "correspondent plus à l'empreinte de son certificat de dépôt : le certificat ne "
+                "peut pas être confirmé.",
                 champ="empreinte",
             )
         return memoire.certificat
