@@ -9,9 +9,11 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bench.api import ResultatApi, mesurer_api
 from bench.charge import Tir, WrkIntrouvable, trouver_wrk
+from bench.documents import ResultatDocuments, mesurer_documents
 from bench.generateur import chemins, preparer
 from bench.insertion import mesurer_insertion
 from bench.mesures import CIBLE_MS, diagnostiquer, mesurer, scenarios
@@ -22,6 +24,7 @@ from bench.rapport import (
     afficher_api,
     afficher_bilan,
     afficher_diagnostics,
+    afficher_documents,
     afficher_donnees,
     afficher_insertion,
     afficher_mesures,
@@ -126,17 +129,29 @@ def _options(arguments: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="ne mesurer que l'interface en terminal (démarrage, première page)",
     )
+    parseur.add_argument(
+        "--sans-documents",
+        dest="documents",
+        action="store_false",
+        help="ne pas mesurer le rendu des documents PDF",
+    )
+    parseur.add_argument(
+        "--documents-seulement",
+        action="store_true",
+        help=(
+            "ne mesurer que les documents PDF (certificat, mémoire, certificat stocké servi), "
+            "sans la base du banc"
+        ),
+    )
     options = parseur.parse_args(arguments)
-    if options.api_seulement:
-        options.api = True
-        options.tui = False
-        options.sans_latences = True
-        options.insertion = 0
-    if options.tui_seulement:
-        options.tui = True
-        options.api = False
-        options.sans_latences = True
-        options.insertion = 0
+    # « --X-seulement »: that part alone, none of the storage figures.
+    parties = ("api", "tui", "documents")
+    for seule in parties:
+        if getattr(options, f"{seule}_seulement"):
+            for partie in parties:
+                setattr(options, partie, partie == seule)
+            options.sans_latences = True
+            options.insertion = 0
     return options
 
 
@@ -151,6 +166,32 @@ def _tui(donnees_chemin: Path, monde: Monde) -> ResultatTui | str:
         return f"échec : {type(erreur).__name__}: {erreur}"
     afficher_tui(resultat)
     return resultat
+
+
+def _documents() -> ResultatDocuments | str:
+    """The PDF documents' figures, or why they were not measured (said on the terminal)."""
+    print()
+    print("Mesure des documents PDF")
+    try:
+        resultat = mesurer_documents()
+    except Exception as erreur:  # the other figures are still written
+        print(f"  {KO} Partie documents en échec : {type(erreur).__name__}: {erreur}")
+        return f"échec : {type(erreur).__name__}: {erreur}"
+    afficher_documents(resultat)
+    return resultat
+
+
+def _documents_seulement(debut: float, infos_machine: dict[str, Any]) -> None:
+    """The documents part alone: it needs no benchmark database."""
+    documents = _documents()
+    infos_machine["charge_fin"] = [round(c, 2) for c in os.getloadavg()]
+    duree = chrono() - debut
+    resultat = documents if isinstance(documents, ResultatDocuments) else None
+    afficher_bilan([], None, infos_machine, documents=resultat)
+    chemin = ecrire(None, [], None, infos_machine, duree, documents=documents)
+    print(f"Durée totale : {duree:.0f} s ; résultats écrits dans {chemin}")
+    if isinstance(documents, str):
+        sys.exit(1)
 
 
 def _api(options: argparse.Namespace, donnees_chemin: Path, monde: Monde) -> ResultatApi | str:
@@ -181,6 +222,9 @@ def main(arguments: Sequence[str] | None = None) -> None:
     options = _options(arguments)
     debut = chrono()
     infos_machine = machine()
+    if options.documents_seulement:
+        _documents_seulement(debut, infos_machine)
+        return
     parametres = Parametres(
         memoires=options.memoires,
         structures=options.structures,
@@ -226,6 +270,9 @@ def main(arguments: Sequence[str] | None = None) -> None:
     tui: ResultatTui | str | None = None
     if options.tui:
         tui = _tui(donnees.chemin, monde)
+    documents: ResultatDocuments | str | None = None
+    if options.documents:
+        documents = _documents()
     infos_machine["charge_fin"] = [round(c, 2) for c in os.getloadavg()]
     duree = chrono() - debut
     afficher_bilan(
@@ -234,8 +281,11 @@ def main(arguments: Sequence[str] | None = None) -> None:
         infos_machine,
         api if isinstance(api, ResultatApi) else None,
         tui if isinstance(tui, ResultatTui) else None,
+        documents=documents if isinstance(documents, ResultatDocuments) else None,
     )
-    chemin = ecrire(donnees, mesures, insertion, infos_machine, duree, api, tui)
+    chemin = ecrire(
+        donnees, mesures, insertion, infos_machine, duree, api, tui, documents=documents
+    )
     print(f"Durée totale : {duree:.0f} s ; résultats écrits dans {chemin}")
-    if any(isinstance(r, str) and r.startswith("échec") for r in (api, tui)):
+    if any(isinstance(r, str) and r.startswith("échec") for r in (api, tui, documents)):
         sys.exit(1)

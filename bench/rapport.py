@@ -12,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.api import CIBLE_RATIO_API, ResultatApi
+from bench.documents import (
+    CIBLE_CERTIFICAT_MS,
+    CIBLE_RATIO_NU,
+    CIBLE_SERVICE_MS,
+    ResultatDocuments,
+)
 from bench.generateur import Donnees
 from bench.insertion import CIBLE_RATIO, ResultatInsertion
 from bench.mesures import CIBLE_MS, Mesure
@@ -206,12 +212,56 @@ def afficher_tui(r: ResultatTui) -> None:
     )
 
 
+def afficher_documents(r: ResultatDocuments) -> None:
+    print()
+    print("Documents PDF (WeasyPrint, PDF/A-3b, police embarquée)")
+    harfbuzz = (
+        f"HarfBuzz {OK}"
+        if r.harfbuzz
+        else f"fontTools {KO} (installez libharfbuzz-subset0 : environ cinq fois plus rapide)"
+    )
+    print(f"  sous-ensembles de polices : {harfbuzz}")
+    print(
+        f"  mise en route (import de WeasyPrint, modèles et police, une fois par processus) : "
+        f"{_ms(r.mise_en_route_ms)} ms"
+    )
+    print(
+        f"  certificat de dépôt, une page ({_nombre(r.octets_certificat)} octets) : médiane "
+        f"{_ms(r.certificat_ms)} ms (min {_ms(min(r.certificats_ms))}, max "
+        f"{_ms(max(r.certificats_ms))}, {len(r.certificats_ms)} rendus ; temps processeur "
+        f"{_ms(r.certificat_cpu_ms)} ms) — cible ≤ "
+        f"{CIBLE_CERTIFICAT_MS:.0f} ms {OK if r.certificat_ms <= CIBLE_CERTIFICAT_MS else KO}"
+    )
+    print(
+        f"  la même page nue (sans feuille de style ni police embarquée, hors PDF/A) : médiane "
+        f"{_ms(r.nu_ms)} ms ; ratio certificat / page nue {r.ratio:.2f} (en temps processeur "
+        f"{r.ratio_cpu:.2f}) — cible ≤ {CIBLE_RATIO_NU:.0f} "
+        f"{OK if r.ratio <= CIBLE_RATIO_NU else KO}"
+    )
+    print(
+        f"  page minimale nue (un titre, une phrase) : médiane {_ms(r.minimal_ms)} ms ; ratio "
+        f"certificat / page minimale {r.ratio_minimal:.2f} (pour information)"
+    )
+    print(
+        f"  mémoire de {r.lignes_memoire} lignes ({r.pages_memoire} pages) : médiane "
+        f"{_ms(r.memoire_ms)} ms (min {_ms(min(r.memoires_ms))}, max "
+        f"{_ms(max(r.memoires_ms))}, {len(r.memoires_ms)} rendus)"
+    )
+    print(
+        f"  certificat stocké servi (DocumentService.certificat_depot, SQLite) : médiane "
+        f"{r.service_ms:.2f} ms (max {max(r.services_ms):.2f}, {len(r.services_ms)} appels) — "
+        f"cible ≤ {CIBLE_SERVICE_MS:.0f} ms {OK if r.service_ms <= CIBLE_SERVICE_MS else KO}"
+    )
+
+
 def afficher_bilan(
     mesures: Sequence[Mesure],
     insertion: ResultatInsertion | None,
     charge: dict[str, Any],
     api: ResultatApi | None = None,
     tui: ResultatTui | None = None,
+    *,
+    documents: ResultatDocuments | None = None,
 ) -> None:
     manquees = [m for m in mesures if not m.atteint]
     print()
@@ -236,6 +286,13 @@ def afficher_bilan(
             f"{CIBLE_DEMARRAGE_S * 1000:.0f}), première page "
             f"{_ms(tui.premiere_page_mediane_ms)} ms (cible ≤ {CIBLE_PREMIERE_PAGE_MS:.0f})"
         )
+    if documents is not None:
+        parties.append(
+            f"documents : certificat {_ms(documents.certificat_ms)} ms (cible ≤ "
+            f"{CIBLE_CERTIFICAT_MS:.0f}), ratio page nue {documents.ratio:.2f} (cible ≤ "
+            f"{CIBLE_RATIO_NU:.0f}), certificat stocké servi {documents.service_ms:.2f} ms "
+            f"(cible ≤ {CIBLE_SERVICE_MS:.0f})"
+        )
     print("Bilan : " + (" ; ".join(parties) or "rien de mesuré"))
     print(
         f"Machine : {charge['nproc']} cœurs, Python {charge['python']}, SQLite "
@@ -250,13 +307,15 @@ def afficher_bilan(
 
 
 def ecrire(
-    donnees: Donnees,
+    donnees: Donnees | None,
     mesures: Sequence[Mesure],
     insertion: ResultatInsertion | None,
     infos_machine: dict[str, Any],
     duree_totale_s: float,
     api: ResultatApi | str | None = None,
     tui: ResultatTui | str | None = None,
+    *,
+    documents: ResultatDocuments | str | None = None,
 ) -> Path:
     RESULTATS.mkdir(parents=True, exist_ok=True)
     maintenant = HorlogeSysteme().maintenant()
@@ -265,7 +324,10 @@ def ecrire(
         "date": maintenant.isoformat(),
         "commande": " ".join(sys.argv),
         "machine": infos_machine,
-        "donnees": {
+        # None when only the documents were measured: they need no benchmark database.
+        "donnees": None
+        if donnees is None
+        else {
             "parametres": donnees.parametres.en_dict(),
             "cle": donnees.parametres.cle,
             "chemin": str(donnees.chemin),
@@ -282,6 +344,7 @@ def ecrire(
         # The API's figures, or why that part was not measured.
         "api": api.en_dict() if isinstance(api, ResultatApi) else api,
         "tui": tui.en_dict() if isinstance(tui, ResultatTui) else tui,
+        "documents": documents.en_dict() if isinstance(documents, ResultatDocuments) else documents,
         "duree_totale_s": round(duree_totale_s, 1),
     }
     chemin.write_text(json.dumps(contenu, indent=2, ensure_ascii=False), encoding="utf-8")

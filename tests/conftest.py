@@ -6,6 +6,8 @@ import pytest
 
 from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
+from chorus.ports.documents import DocumentRenderer
+from tests.doubles import RenduSommaire
 from tests.monde import Monde, construire_monde
 
 # Where a test marked `tous_stockages` runs its world: the fast fake and the real database.
@@ -22,9 +24,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def monde(request: pytest.FixtureRequest, tmp_path: Path) -> Monde:
+def documents() -> DocumentRenderer:
+    """How the world renders its PDF documents: without layout, fast, unless a module whose
+    subject is the documents overrides this fixture with `RenduWeasyPrint`."""
+    return RenduSommaire()
+
+
+@pytest.fixture
+def monde(request: pytest.FixtureRequest, tmp_path: Path, documents: DocumentRenderer) -> Monde:
     if getattr(request, "param", "memoire") == "sqlite":
         return construire_monde(
-            UniteDeTravailSqlite(tmp_path / "chorus.db"), BlobsSurDisque(tmp_path / "pieces")
+            UniteDeTravailSqlite(tmp_path / "chorus.db"),
+            BlobsSurDisque(tmp_path / "pieces"),
+            documents=documents,
         )
-    return construire_monde()
+    return construire_monde(documents=documents)

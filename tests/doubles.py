@@ -1,5 +1,5 @@
-"""Test doubles of the account ports: predictable secrets, a captcha drawn in no time, and a
-password hasher fast enough for hundreds of logins per test run."""
+"""Test doubles: predictable secrets, a captcha drawn in no time, a password hasher fast enough
+for hundreds of logins per test run, and documents rendered without layout."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import itertools
 import threading
 
 from chorus.adapters.securite.argon2id import HacheurArgon2id
+from chorus.domain.documents import CertificatAImprimer, ListeFiscaleAImprimer, MemoireAImprimer
 
 CODE_CAPTCHA = "K7MPQ2"
 """The text every captcha of `SecretsPrevisibles` shows."""
@@ -51,3 +52,38 @@ class DessinateurFactice:
     def dessiner(self, code: str) -> bytes:
         self.codes.append(code)
         return PNG_FACTICE + code.encode("ascii")
+
+
+def _document_sommaire(titre: str, *lignes: str) -> bytes:
+    texte = "\n".join((titre, *lignes))
+    return f"%PDF-1.7\n% Chorus : document de test, sans mise en page\n{texte}\n%%EOF\n".encode()
+
+
+class RenduSommaire:
+    """A `DocumentRenderer` for the tests whose subject is not the PDF itself: WeasyPrint
+    takes about 90 ms to lay out a certificate, and thousands of tests send mémoires. These
+    bytes start like a PDF and carry the document's key text, the same for the same
+    description; the tests of the documents use `RenduWeasyPrint`."""
+
+    def certificat_depot(self, document: CertificatAImprimer) -> bytes:
+        certificat = document.certificat
+        return _document_sommaire(
+            "Certificat de dépôt", certificat.numero, certificat.texte, certificat.empreinte
+        )
+
+    def memoire(self, document: MemoireAImprimer) -> bytes:
+        memoire = document.memoire
+        return _document_sommaire(
+            "Mémoire de frais de justice",
+            memoire.numero,
+            *(f"{ligne.numero_ligne} {ligne.numero_affaire}" for ligne in memoire.lignes),
+        )
+
+    def liste_fiscale(self, document: ListeFiscaleAImprimer) -> bytes:
+        return _document_sommaire(
+            "Liste fiscale",
+            document.raison_sociale,
+            document.periode.du.isoformat(),
+            document.periode.au.isoformat(),
+            *(ligne.numero for ligne in document.lignes),
+        )

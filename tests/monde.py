@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import attrs
 
-from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
@@ -29,10 +28,11 @@ from chorus.domain.pieces import TypePiece
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.depots import UnitOfWork
+from chorus.ports.documents import DocumentRenderer
 from chorus.ports.systeme import BlobStore
 from chorus.services.comptes import ReglagesComptes
 from chorus.services.contexte import Ports
-from tests.doubles import DessinateurFactice, SecretsPrevisibles, hacheur_rapide
+from tests.doubles import DessinateurFactice, RenduSommaire, SecretsPrevisibles, hacheur_rapide
 
 MAINTENANT = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
 AUJOURDHUI = date(2024, 6, 14)
@@ -52,10 +52,11 @@ def construire_chorus(
     debut: datetime = MAINTENANT,
     *,
     reglages: ReglagesComptes | None = None,
+    documents: DocumentRenderer | None = None,
 ) -> Chorus:
     """Chorus on memory storage (unless given another) at a fixed instant, with the account
     doubles of `tests.doubles`: a fast argon2id, predictable secrets, every captcha showing
-    `CODE_CAPTCHA`."""
+    `CODE_CAPTCHA`; documents without layout (`RenduSommaire`) unless given a renderer."""
     return assembler(
         Ports(
             uow=uow or UniteDeTravailEnMemoire(),
@@ -63,7 +64,7 @@ def construire_chorus(
             ids=IdsSequentiels(),
             blobs=blobs or BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
-            documents=RenduWeasyPrint(),
+            documents=documents or RenduSommaire(),
         ),
         reglages=reglages,
         hacheur=hacheur_rapide(),
@@ -247,8 +248,9 @@ def construire_monde(
     blobs: BlobStore | None = None,
     *,
     reglages: ReglagesComptes | None = None,
+    documents: DocumentRenderer | None = None,
 ) -> Monde:
-    chorus = construire_chorus(uow, blobs, reglages=reglages)
+    chorus = construire_chorus(uow, blobs, reglages=reglages, documents=documents)
     horloge = chorus.ports.clock
     assert isinstance(horloge, HorlogeFixe)
     u = chorus.utilisateurs

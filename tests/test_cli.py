@@ -223,3 +223,118 @@ def test_une_configuration_invalide_est_refusee(
     resultat = CliRunner().invoke(main, ["demo", "--storage", "memory://"])
     assert resultat.exit_code == 2
     assert variable in resultat.output
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+
+def _archives_d_il_y_a_douze_ans(base: Path) -> tuple[str, str]:
+    """On the SQLite store `base`, a mémoire sent and paid twelve years ago (with a pièce),
+    and one paid recently; their numbers. The contents are dated as if deposited then."""
+    import os
+    from datetime import UTC, datetime, timedelta
+
+    from chorus.adapters.storage.blobs import BlobsSurDisque
+    from chorus.adapters.storage.sqlite import UniteDeTravailSqlite
+    from chorus.domain.pieces import TypePiece
+    from chorus.domain.traitement import ActionTraitement
+    from tests.monde import PDF, construire_monde, saisie_ligne
+
+    pieces = base.with_name(f"{base.stem}-pieces")
+    uow = UniteDeTravailSqlite(base)
+    monde = construire_monde(uow, BlobsSurDisque(pieces))
+    recent = monde.paye()
+    il_y_a_douze_ans = datetime.now(UTC) - timedelta(days=365 * 12)
+    monde.horloge.regler(il_y_a_douze_ans)
+    m = monde.chorus.memoires
+    qui = monde.gestionnaire.id
+    ancien = m.creer(qui, monde.entete())
+    m.ajouter_ligne(
+        qui, ancien.id, saisie_ligne(date_prestation=il_y_a_douze_ans.date() - timedelta(days=9))
+    )
+    m.joindre_piece(
+        qui,
+        ancien.id,
+        contenu=PDF + b"% requisition de 2014\n",
+        nom_fichier="requisition.pdf",
+        type_piece=TypePiece.REQUISITION,
+    )
+    ancien = m.envoyer(qui, ancien.id, attestation_sur_honneur=True)
+    for action in (
+        ActionTraitement.MISE_A_DISPOSITION,
+        ActionTraitement.CERTIFICATION,
+        ActionTraitement.MISE_EN_PAIEMENT,
+    ):
+        ancien = monde.evenement(ancien, action)
+    uow.fermer()
+    autrefois = il_y_a_douze_ans.timestamp()
+    for fichier in pieces.rglob("*"):
+        if fichier.is_file():
+            os.utime(fichier, (autrefois, autrefois))
+    return ancien.numero, recent.numero
+
+
+def _purger(stockage: str, *options: str) -> tuple[int, str]:
+    resultat = CliRunner().invoke(main, ["retention", "purger", *options, "--storage", stockage])
+    return resultat.exit_code, resultat.output
+
+
+def test_la_purge_simule_puis_supprime_ce_qui_a_plus_de_dix_ans(tmp_path: Path) -> None:
+    base = tmp_path / "chorus.db"
+    stockage = f"sqlite:///{base}"
+    ancien, recent = _archives_d_il_y_a_douze_ans(base)
+
+    code, sortie = _purger(stockage, "--simulation")
+
+    assert code == 0, sortie
+    assert "Simulation : rien n'est supprimé." in sortie
+    assert ancien in sortie
+    assert recent not in sortie
+    assert "Mis en paiement" in sortie
+    assert "TJ-69123" in sortie
+    assert "41234567000019 – Cabinet Durand" in sortie
+    # the pièce and the certificate; the RIB stays in the structure's pool
+    assert "Bilan : 1 mémoire serait supprimé ; 2 fichiers seraient supprimés" in sortie
+    with construire(stockage).ports.uow.lecture() as uow:
+        assert uow.memoires.par_numero(ancien) is not None
+
+    code, sortie = _purger(stockage)
+
+    assert code == 0, sortie
+    assert "Simulation" not in sortie
+    assert ancien in sortie
+    assert "Bilan : 1 mémoire supprimé ; 2 fichiers supprimés" in sortie
+    with construire(stockage).ports.uow.lecture() as uow:
+        assert uow.memoires.par_numero(ancien) is None
+        assert uow.memoires.par_numero(recent) is not None
+
+    code, sortie = _purger(stockage)
+    assert code == 0, sortie
+    assert (
+        "Bilan : 0 mémoire supprimé ; 0 fichier supprimé (pièces et certificats, 0 octet)."
+        in sortie
+    )
+
+
+@pytest.mark.parametrize(
+    ("avant", "code_attendu", "attendu"),
+    [
+        ("14/06/2014", 2, "Date invalide pour --avant : « 14/06/2014 »"),
+        ("2014-13-45", 2, "attendue au format AAAA-MM-JJ"),
+        ("2099-01-01", 1, "Refusé (avant) : Date limite trop récente (01/01/2099)"),
+    ],
+)
+def test_la_purge_refuse_une_date_incorrecte_sans_rien_supprimer(
+    tmp_path: Path, avant: str, code_attendu: int, attendu: str
+) -> None:
+    base = tmp_path / "chorus.db"
+    stockage = f"sqlite:///{base}"
+    ancien, _ = _archives_d_il_y_a_douze_ans(base)
+
+    code, sortie = _purger(stockage, "--avant", avant)
+
+    assert code == code_attendu, sortie
+    assert attendu in sortie
+    assert "rien n'a été supprimé" in sortie.lower()
+    with construire(stockage).ports.uow.lecture() as uow:
+        assert uow.memoires.par_numero(ancien) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -28,6 +29,7 @@ from chorus.services.contexte import Ports
 from chorus.services.courriels import DistributeurDeCourriels
 from chorus.services.documents import DocumentService
 from chorus.services.memoires import MemoireService
+from chorus.services.retention import RetentionService
 from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
@@ -54,6 +56,7 @@ class Chorus:
     traitement: TraitementService
     consultation: ConsultationService
     documents: DocumentService
+    retention: RetentionService
 
 
 def assembler(
@@ -83,6 +86,7 @@ def assembler(
         traitement=TraitementService(ports),
         consultation=consultation,
         documents=DocumentService(ports, consultation),
+        retention=RetentionService(ports),
     )
 
 
@@ -249,6 +253,7 @@ def construire_serveur(configuration: Configuration) -> Serveur:
             memoires=chorus.memoires,
             traitement=chorus.traitement,
             consultation=chorus.consultation,
+            documents=chorus.documents,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
         ),
@@ -261,9 +266,21 @@ def construire_serveur(configuration: Configuration) -> Serveur:
             configuration.fils_de_travail
         )
 
+    def prechauffer_les_documents() -> None:
+        # The first certificate of a process would pay WeasyPrint's import and the font's
+        # loading (about 0.7 s) inside a sending: pay it now, beside the start-up.
+        threading.Thread(
+            target=RenduWeasyPrint().prechauffer, name="prechauffage-pdf", daemon=True
+        ).start()
+
     # Litestar hands the application to a hook that takes an argument: wrap them.
     application.on_startup.extend(
-        [limiter_les_fils, lambda: boucle.demarrer(), lambda: purge.demarrer()]
+        [
+            limiter_les_fils,
+            prechauffer_les_documents,
+            lambda: boucle.demarrer(),
+            lambda: purge.demarrer(),
+        ]
     )
     application.on_shutdown.extend([lambda: boucle.arreter(), lambda: purge.arreter()])
     return Serveur(application=application, courriels=description)
@@ -283,6 +300,7 @@ def construire_tui(configuration: Configuration) -> ChorusApp:
             memoires=chorus.memoires,
             traitement=chorus.traitement,
             consultation=chorus.consultation,
+            documents=chorus.documents,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
             stockage=configuration.stockage,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from datetime import date
 from typing import NoReturn
 
 import attrs
@@ -18,11 +20,13 @@ from chorus.bootstrap import (
     construire_tui,
 )
 from chorus.config import Configuration
+from chorus.domain.calendrier import jour_a_paris
 from chorus.domain.errors import DomainError
 from chorus.domain.montants import en_francais
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import RoleAgent
 from chorus.services.demo import MOT_DE_PASSE_DEMO, DonneesDemo, charger_demo
+from chorus.services.retention import RapportPurge
 
 
 def _droits(structure: Structure, utilisateur_id: str) -> str:
@@ -100,6 +104,12 @@ def _configuration(stockage: str | None) -> Configuration:
 def _quitter_configuration(erreur: Exception) -> NoReturn:
     click.echo(f"Erreur de configuration : {erreur}", err=True)
     sys.exit(2)
+
+
+def _quitter_refus(erreur: DomainError, suite: str = "") -> NoReturn:
+    champ = f" ({erreur.champ})" if erreur.champ else ""
+    click.echo(f"Refusé{champ} : {erreur}{' ' + suite if suite else ''}", err=True)
+    sys.exit(1)
 
 
 @click.group()
@@ -212,9 +222,7 @@ def creer_agent(
     except (ErreurDeConfiguration, StockageInutilisable) as erreur:
         _quitter_configuration(erreur)
     except DomainError as erreur:
-        champ = f" ({erreur.champ})" if erreur.champ else ""
-        click.echo(f"Refusé{champ} : {erreur}", err=True)
-        sys.exit(1)
+        _quitter_refus(erreur)
     juridictions_texte = ", ".join(sorted(agent.juridictions)) or "aucune"
     click.echo(
         f"Compte créé : {agent.email} — {RoleAgent(role).libelle} — juridictions : "
@@ -240,6 +248,94 @@ def envoyer_courriels(stockage: str | None) -> None:
     click.echo(f"Courriels envoyés : {bilan.envoyes} ; en échec : {bilan.echecs}.")
     if bilan.echecs:
         sys.exit(1)
+
+
+def _accord(n: int, singulier: str, pluriel: str) -> str:
+    # French counts 0 and 1 in the singular.
+    return singulier if n < 2 else pluriel
+
+
+def afficher_purge(rapport: RapportPurge) -> str:
+    """What a purge removed (or would remove), as plain French text."""
+    lignes = [
+        f"Purge des archives : mémoires transmis avant le {rapport.limite:%d/%m/%Y} et dans "
+        "un état final (mis en paiement, abandonné, dupliqué post refus)."
+    ]
+    if rapport.simulation:
+        lignes.append("Simulation : rien n'est supprimé.")
+    if rapport.memoires:
+        lignes.append(
+            f"  {'Numéro':<15} {'Dépôt':<10}  {'État':<20} {'Juridiction':<12} "
+            f"{'Pièces':>6}  Prestataire"
+        )
+        for m in rapport.memoires:
+            lignes.append(
+                f"  {m.numero:<15} {jour_a_paris(m.date_depot):%d/%m/%Y}  "
+                f"{m.statut.libelle:<20} {m.juridiction_code:<12} {m.nombre_pieces:>6}  "
+                f"{m.prestataire}"
+            )
+
+    def supprimes(n: int, chose: str) -> str:
+        if rapport.simulation:
+            verbe = _accord(n, "serait supprimé", "seraient supprimés")
+        else:
+            verbe = _accord(n, "supprimé", "supprimés")
+        return f"{n} {_accord(n, chose, chose + 's')} {verbe}"
+
+    octets = f"{rapport.octets_supprimes:,}".replace(",", "\u00a0")
+    lignes.append(
+        f"Bilan : {supprimes(len(rapport.memoires), 'mémoire')} ; "
+        f"{supprimes(rapport.contenus_supprimes, 'fichier')} (pièces et certificats, "
+        f"{octets} {_accord(rapport.octets_supprimes, 'octet', 'octets')})."
+    )
+    return "\n".join(lignes)
+
+
+_DATE_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@main.group()
+def retention() -> None:
+    """Conservation des archives : dix ans à compter de la transmission."""
+
+
+@retention.command("purger")
+@click.option(
+    "--avant",
+    default=None,
+    metavar="AAAA-MM-JJ",
+    help="Ne purger que les mémoires déposés avant ce jour (au plus tard : il y a dix ans).",
+)
+@click.option(
+    "--simulation", is_flag=True, help="Lister ce qui serait supprimé, sans rien supprimer."
+)
+@_OPTION_STOCKAGE
+def purger(avant: str | None, simulation: bool, stockage: str | None) -> None:
+    """Supprime les mémoires transmis il y a plus de dix ans et dans un état final, avec
+    leurs pièces et leur certificat, et liste ce qui a été supprimé."""
+    jour: date | None = None
+    if avant is not None:
+        try:
+            if not _DATE_ISO.fullmatch(avant.strip()):
+                raise ValueError(avant)
+            jour = date.fromisoformat(avant.strip())
+        except ValueError:
+            click.echo(
+                f"Date invalide pour --avant : « {avant} » (attendue au format AAAA-MM-JJ, "
+                "par exemple 2014-06-15) ; rien n'a été supprimé.",
+                err=True,
+            )
+            sys.exit(2)
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+        rapport = chorus.retention.purger(avant=jour, simulation=simulation)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur, "Rien n'a été supprimé.")
+    click.echo(f"Stockage : {configuration.stockage}")
+    click.echo(afficher_purge(rapport))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ byte for byte."""
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 
@@ -58,3 +59,41 @@ def test_existe(magasin: Magasin) -> None:
     assert magasin.blobs.existe(adresse)
     assert magasin.rouvrir_blobs().existe(adresse)
     assert not magasin.blobs.existe(hashlib.sha256(PDF).hexdigest())
+
+
+# -- the retention purge's deletion ---------------------------------------------------------
+
+JAMAIS = timedelta(0)
+UN_JOUR = timedelta(days=1)
+
+
+def test_taille(magasin: Magasin) -> None:
+    adresse = magasin.blobs.deposer(PNG)
+    assert magasin.blobs.taille(adresse) == len(PNG)
+    assert magasin.rouvrir_blobs().taille(adresse) == len(PNG)
+    assert magasin.blobs.taille(hashlib.sha256(PDF).hexdigest()) is None
+    assert magasin.blobs.taille("../../etc/passwd") is None
+
+
+def test_supprimer_un_contenu_rend_sa_taille_et_l_efface(magasin: Magasin) -> None:
+    adresse = magasin.blobs.deposer(PDF)
+    garde = magasin.blobs.deposer(PNG)
+    assert magasin.blobs.supprimer(adresse, delai_de_grace=JAMAIS) == len(PDF)
+    for blobs in (magasin.blobs, magasin.rouvrir_blobs()):
+        assert not blobs.existe(adresse)
+        assert blobs.taille(adresse) is None
+        with pytest.raises(NonTrouve):
+            blobs.lire(adresse)
+        assert blobs.lire(garde) == PNG
+    assert magasin.blobs.supprimer(adresse, delai_de_grace=JAMAIS) is None
+    assert magasin.blobs.supprimer("pas une adresse", delai_de_grace=JAMAIS) is None
+    # Deposited again, it is stored anew.
+    assert magasin.blobs.deposer(PDF) == adresse
+    assert magasin.rouvrir_blobs().lire(adresse) == PDF
+
+
+def test_un_contenu_depose_recemment_n_est_pas_supprime(magasin: Magasin) -> None:
+    adresse = magasin.blobs.deposer(PDF)
+    assert magasin.blobs.supprimer(adresse, delai_de_grace=UN_JOUR) is None
+    assert magasin.rouvrir_blobs().supprimer(adresse, delai_de_grace=UN_JOUR) is None
+    assert magasin.rouvrir_blobs().lire(adresse) == PDF

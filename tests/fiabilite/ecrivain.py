@@ -23,6 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.bootstrap import construire
 from tests.fiabilite.commun import (
     Monde,
@@ -74,6 +75,9 @@ def main(arguments: Sequence[str]) -> None:
         dire(tenter())
         return
     en_tete = entete(chorus, monde)
+    # Ready means ready to send: the first certificate would otherwise spend the first
+    # kills on WeasyPrint's import.
+    RenduWeasyPrint().prechauffer()
     dire("PRET")
     if args.commande == "boucle":
         while True:

@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chorus.adapters.mail import ExpediteurEml, ExpediteurSmtp
-from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.storage.memory.stockage import DepotCourriels, MemoireVive
@@ -31,6 +30,7 @@ from chorus.ports.depots import UnitOfWork
 from chorus.services.contexte import Ports
 from chorus.services.courriels import BilanDEnvoi, DistributeurDeCourriels
 from tests.adapters.mail.serveur import Collecteur, ServeurSmtp, port_libre
+from tests.doubles import RenduSommaire
 
 MAINTENANT = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
 EXPEDITEUR = "ne-pas-repondre@chorus.example"
@@ -43,7 +43,7 @@ def ports(uow: UnitOfWork, horloge: HorlogeFixe) -> Ports:
         ids=IdsSequentiels(),
         blobs=BlobsEnMemoire(),
         referentiels=ReferentielsDuPaquet(),
-        documents=RenduWeasyPrint(),
+        documents=RenduSommaire(),
     )
 
 

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, TabbedContent
 
 from chorus.adapters.tui.app import ChorusApp
 from chorus.adapters.tui.formulaires import id_champ, id_erreur
 from chorus.adapters.tui.services import ServicesTui
 from chorus.bootstrap import Chorus
+from chorus.domain.memoire import Memoire
 from tests.monde import Monde
+
+if TYPE_CHECKING:
+    from chorus.adapters.tui.ecrans.memoire import EcranMemoire
 
 MOT_DE_PASSE = "Terminal-Chorus-2024"
 TAILLE = (140, 45)
@@ -27,6 +33,7 @@ def services_tui(chorus: Chorus) -> ServicesTui:
         memoires=chorus.memoires,
         traitement=chorus.traitement,
         consultation=chorus.consultation,
+        documents=chorus.documents,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )
@@ -103,3 +110,34 @@ async def connecter(pilot: Pilot[None], email: str, mot_de_passe: str = MOT_DE_P
     await attendre(
         pilot, lambda: app.session is not None and not isinstance(app.screen, EcranConnexion)
     )
+
+
+async def ouvrir_detail(pilot: Pilot[None], memoire: Memoire) -> EcranMemoire:
+    """Open the prestataire's detail of `memoire` and wait until it is shown."""
+    from chorus.adapters.tui.ecrans.memoire import EcranMemoire
+
+    app = pilot.app
+    assert isinstance(app, ChorusApp)
+    app.ouvrir_memoire(memoire.id)
+    await attendre(
+        pilot,
+        lambda: (
+            isinstance(app.screen, EcranMemoire)
+            and app.screen.memoire is not None
+            and app.screen.memoire.id == memoire.id
+        ),
+    )
+    assert isinstance(app.screen, EcranMemoire)
+    return app.screen
+
+
+async def ouvrir_onglet(pilot: Pilot[None], onglet: str) -> None:
+    """Bring the tab `onglet` of the mémoire space forward."""
+    pilot.app.screen.query_one(TabbedContent).active = onglet
+    await pilot.pause()
+
+
+def cles(pilot: Pilot[None], ident: str) -> list[str | None]:
+    """The keys (mémoire ids, numbers…) of the rows a table shows, top to bottom."""
+    t = pilot.app.screen.query_one(f"#{ident}", DataTable)
+    return [t.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value for i in range(t.row_count)]

@@ -25,7 +25,17 @@ from chorus.domain.errors import NonTrouve
 from chorus.domain.statuts import StatutMemoire
 from chorus.ports.requetes import CleDeTri, FiltresMemoire, Pagination, ResumeMemoire, Tri
 from tests.monde import AUJOURDHUI, Monde
-from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
+from tests.tui.aides import (
+    TAILLE,
+    application,
+    attendre,
+    cles,
+    cliquer,
+    connecter,
+    erreur_de,
+    ouvrir_onglet,
+    saisir,
+)
 
 pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 
@@ -33,19 +43,8 @@ pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 # -- helpers -----------------------------------------------------------------------------
 
 
-async def ouvrir_onglet(pilot: Pilot[None], onglet: str) -> None:
-    pilot.app.screen.query_one(TabbedContent).active = onglet
-    await pilot.pause()
-
-
 def table(pilot: Pilot[None], ident: str) -> DataTable[object]:
     return pilot.app.screen.query_one(f"#{ident}", DataTable)
-
-
-def cles(pilot: Pilot[None], ident: str) -> list[str | None]:
-    """The keys (mémoire ids, numbers…) of the rows a table shows, top to bottom."""
-    t = table(pilot, ident)
-    return [t.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value for i in range(t.row_count)]
 
 
 def texte(pilot: Pilot[None], ident: str) -> str:

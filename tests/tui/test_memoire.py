@@ -8,10 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
-from chorus.adapters.tui.app import ChorusApp
 from chorus.adapters.tui.ecrans.espace import EspaceMemoires
 from chorus.adapters.tui.ecrans.memoire import EcranMemoire, FenetreCompleter
 from chorus.adapters.tui.widgets.modales import Confirmation, EnregistrerSous
@@ -22,21 +20,21 @@ from chorus.domain.statuts import StatutMemoire
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.ports.requetes import FiltresMemoire, Pagination, Tri
 from tests.monde import PNG, Monde
-from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
+from tests.tui.aides import (
+    TAILLE,
+    application,
+    attendre,
+    cliquer,
+    connecter,
+    erreur_de,
+    ouvrir_detail,
+    saisir,
+)
 
 pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
 
-
-async def _ouvrir(pilot: Pilot[None], memoire: Memoire) -> EcranMemoire:
-    app = pilot.app
-    assert isinstance(app, ChorusApp)
-    app.ouvrir_memoire(memoire.id)
-    await attendre(
-        pilot,
-        lambda: isinstance(app.screen, EcranMemoire) and app.screen.memoire is not None,
-    )
-    assert isinstance(app.screen, EcranMemoire)
-    return app.screen
+DOCUMENTS = {"telecharger_certificat", "telecharger_memoire"}
+"""The downloads every sent mémoire offers."""
 
 
 def _texte(ecran: EcranMemoire, selecteur: str) -> str:
@@ -69,7 +67,7 @@ async def test_le_detail_d_un_memoire_envoye(monde: Monde) -> None:
     app = application(monde)
     async with app.run_test(size=TAILLE) as pilot:
         await connecter(pilot, monde.gestionnaire.email)
-        ecran = await _ouvrir(pilot, mis_a_disposition)
+        ecran = await ouvrir_detail(pilot, mis_a_disposition)
 
         entete = _texte(ecran, "#detail-entete")
         assert certificat.numero.startswith("MJ")
@@ -83,6 +81,9 @@ async def test_le_detail_d_un_memoire_envoye(monde: Monde) -> None:
         assert certificat.texte in texte_certificat
         assert "14/06/2024 12:00" in texte_certificat  # sent at 10:00 UTC, 12:00 in Paris
         assert "conforme" in texte_certificat
+        # Kept ten years from its deposit, day for day.
+        assert "Conservé jusqu'au" in texte_certificat
+        assert "14/06/2034" in texte_certificat
 
         totaux = _texte(ecran, "#detail-totaux")
         assert "158,25 €" in totaux
@@ -101,7 +102,7 @@ async def test_le_detail_d_un_memoire_envoye(monde: Monde) -> None:
         assert rangees[-1][:3] == ["Mis à disposition", "15/06/2024 12:00", "17/06/2024 12:00"]
 
         # Sent and in the court's hands: it can only be read, duplicated or saved.
-        assert ecran.actions == {"dupliquer", "enregistrer_piece"}
+        assert ecran.actions == {"dupliquer", "enregistrer_piece", *DOCUMENTS}
         for action in ("modifier", "supprimer", "abandonner", "completer"):
             assert not _bouton_visible(ecran, action)
         assert _bouton_visible(ecran, "dupliquer")
@@ -118,8 +119,8 @@ async def test_enregistrer_une_piece_sous(monde: Monde, tmp_path: Path) -> None:
     async with app.run_test(size=TAILLE) as pilot:
         # A member with the « consultation » habilitation: reading and saving only.
         await connecter(pilot, monde.consultant.email)
-        ecran = await _ouvrir(pilot, envoye)
-        assert ecran.actions == {"enregistrer_piece"}
+        ecran = await ouvrir_detail(pilot, envoye)
+        assert ecran.actions == {"enregistrer_piece", *DOCUMENTS}
         assert not _bouton_visible(ecran, "dupliquer")
         await pilot.press("e")
         await attendre(pilot, lambda: isinstance(app.screen, EnregistrerSous))
@@ -155,8 +156,8 @@ async def test_dupliquer_un_memoire_refuse(monde: Monde) -> None:
     app = application(monde)
     async with app.run_test(size=TAILLE) as pilot:
         await connecter(pilot, monde.gestionnaire.email)
-        ecran = await _ouvrir(pilot, refuse)
-        assert ecran.actions == {"dupliquer", "abandonner", "enregistrer_piece"}
+        ecran = await ouvrir_detail(pilot, refuse)
+        assert ecran.actions == {"dupliquer", "abandonner", "enregistrer_piece", *DOCUMENTS}
         await pilot.press("d")
         await attendre(pilot, lambda: isinstance(app.screen, Confirmation))
         await cliquer(pilot, "#oui")
@@ -187,7 +188,7 @@ async def test_supprimer_un_brouillon(monde: Monde) -> None:
     app = application(monde)
     async with app.run_test(size=TAILLE) as pilot:
         await connecter(pilot, monde.gestionnaire.email)
-        ecran = await _ouvrir(pilot, brouillon)
+        ecran = await ouvrir_detail(pilot, brouillon)
         assert ecran.actions == {"modifier", "supprimer", "dupliquer"}
         entete = _texte(ecran, "#detail-entete")
         assert brouillon.numero in entete
@@ -215,8 +216,8 @@ async def test_completer_un_memoire_suspendu(monde: Monde, tmp_path: Path) -> No
     app = application(monde)
     async with app.run_test(size=TAILLE) as pilot:
         await connecter(pilot, monde.gestionnaire.email)
-        ecran = await _ouvrir(pilot, suspendu)
-        assert ecran.actions == {"completer", "dupliquer", "enregistrer_piece"}
+        ecran = await ouvrir_detail(pilot, suspendu)
+        assert ecran.actions == {"completer", "dupliquer", "enregistrer_piece", *DOCUMENTS}
         await pilot.press("c")
         await attendre(pilot, lambda: isinstance(app.screen, FenetreCompleter))
         fenetre = app.screen

@@ -16,17 +16,18 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
-from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
+from chorus.adapters.storage.memory import BlobsEnMemoire, MemoireVive, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
 from chorus.adapters.systeme.identifiants import IdsSequentiels
 from chorus.adapters.web import ReglagesWeb, ServicesWeb, creer_app
 from chorus.bootstrap import Chorus, assembler
 from chorus.domain.organisation import Structure
+from chorus.ports.documents import DocumentRenderer
 from chorus.services.comptes import ReglagesComptes
 from chorus.services.contexte import Ports
+from tests.doubles import RenduSommaire
 from tests.web import aides
 
 MAINTENANT = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
@@ -41,6 +42,7 @@ def services_web(chorus: Chorus) -> ServicesWeb:
         memoires=chorus.memoires,
         traitement=chorus.traitement,
         consultation=chorus.consultation,
+        documents=chorus.documents,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )
@@ -52,15 +54,29 @@ def horloge() -> HorlogeFixe:
 
 
 @pytest.fixture
-def chorus(horloge: HorlogeFixe) -> Chorus:
+def vive() -> MemoireVive:
+    """The memory store's committed state: a test may change a stored aggregate behind the
+    use cases' back (as someone editing the database would)."""
+    return MemoireVive()
+
+
+@pytest.fixture
+def rendu() -> DocumentRenderer:
+    """The PDF renderer: without layout, fast, unless a module about the documents overrides
+    this fixture with `RenduWeasyPrint`."""
+    return RenduSommaire()
+
+
+@pytest.fixture
+def chorus(horloge: HorlogeFixe, vive: MemoireVive, rendu: DocumentRenderer) -> Chorus:
     return assembler(
         Ports(
-            uow=UniteDeTravailEnMemoire(),
+            uow=UniteDeTravailEnMemoire(vive),
             clock=horloge,
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
-            documents=RenduWeasyPrint(),
+            documents=rendu,
         ),
         reglages=ReglagesComptes(captcha_actif=False),
         hacheur=HacheurArgon2id(memoire_kib=64, passes=1),

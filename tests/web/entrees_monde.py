@@ -22,7 +22,6 @@ from typing import Any
 import attrs
 from litestar.testing import TestClient
 
-from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.storage.memory import BlobsEnMemoire, MemoireVive, UniteDeTravailEnMemoire
@@ -39,6 +38,7 @@ from chorus.domain.utilisateur import RoleAgent
 from chorus.ports.requetes import CriteresMemoire, FiltresMemoire, Tri
 from chorus.services.comptes import ReglagesComptes
 from chorus.services.contexte import Ports
+from tests.doubles import RenduSommaire
 from tests.web import aides
 from tests.web.conftest import BASE_URL, MAINTENANT, Banc, services_web
 
@@ -223,7 +223,7 @@ def monde_partage(reglages: ReglagesWeb) -> Iterator[MondePartage]:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
-            documents=RenduWeasyPrint(),
+            documents=RenduSommaire(),
         ),
         reglages=ReglagesComptes(captcha_actif=False),
         hacheur=HacheurArgon2id(memoire_kib=64, passes=1),

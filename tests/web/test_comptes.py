@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
@@ -26,6 +25,7 @@ from chorus.bootstrap import Chorus, assembler
 from chorus.domain.organisation import Profil
 from chorus.services.comptes import ReglagesComptes
 from chorus.services.contexte import Ports
+from tests.doubles import RenduSommaire
 from tests.web.aides import (
     MOT_DE_PASSE,
     QUESTION,
@@ -178,7 +178,7 @@ def client_avec_captcha() -> Iterator[Client]:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
-            documents=RenduWeasyPrint(),
+            documents=RenduSommaire(),
         ),
         reglages=ReglagesComptes(captcha_actif=True),
         hacheur=HacheurArgon2id(memoire_kib=64, passes=1),

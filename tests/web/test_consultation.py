@@ -1,5 +1,5 @@
 """The prestataire's read screens through the API: the tableau de bord and the liste fiscale
-(JSON and CSV)."""
+(JSON and CSV; its PDF is in `test_documents`)."""
 
 from __future__ import annotations
 
@@ -214,17 +214,17 @@ def test_liste_fiscale_en_csv_page_par_page(
     assert [(p.page, p.par_page) for p in appels] == [(1, 2), (2, 2)]
 
 
-def test_liste_fiscale_406_en_pdf(cabinet: Cabinet) -> None:
+def test_liste_fiscale_406_hors_json_csv_et_pdf(cabinet: Cabinet) -> None:
     reponse = cabinet.client.get(
         "/liste-fiscale",
         params=_periode(cabinet),
-        headers={**cabinet.gestionnaire, "Accept": "application/pdf"},
+        headers={**cabinet.gestionnaire, "Accept": "application/xml"},
     )
     assert aides.champs_en_erreur(exiger_probleme(reponse, 406)) == ["Accept"]
     json_d_abord = cabinet.client.get(
         "/liste-fiscale",
         params=_periode(cabinet),
-        headers={**cabinet.gestionnaire, "Accept": "application/pdf, application/json;q=0.5"},
+        headers={**cabinet.gestionnaire, "Accept": "application/xml, application/json;q=0.5"},
     )
     assert json_d_abord.status_code == 200
     assert json_d_abord.json()["total"] == 0

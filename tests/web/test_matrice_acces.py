@@ -82,6 +82,7 @@ GESTION = frozenset({GESTIONNAIRE})
 
 DU, AU = "2024-01-01", "2024-12-31"
 CSV = {"Accept": "text/csv"}
+PDF = {"Accept": "application/pdf"}
 
 
 def tous(statut: int) -> Statuts:
@@ -622,6 +623,32 @@ LIGNES: list[Ligne] = [
         sur_a(201, REDACTEURS),
     ),
     Ligne(
+        "GET /memoires/archives", lambda w: Requete("GET", "/memoires/archives"), authentifies(200)
+    ),
+    Ligne(
+        "GET /memoires/{memoire_id}/certificat-depot",
+        lambda w: Requete("GET", f"/memoires/{w.memoires_a.envoye.id}/certificat-depot"),
+        sur_a(200, LECTEURS_MEMOIRE),
+    ),
+    Ligne(
+        "GET /memoires/{memoire_id}/certificat-depot",
+        lambda w: Requete("GET", f"{_m(w)}/certificat-depot"),
+        # A draft has no documents (409); the back office never knows a draft (404).
+        sur_a(409, LECTEURS_MEMOIRE),
+        variante="brouillon",
+    ),
+    Ligne(
+        "GET /memoires/{memoire_id}/document",
+        lambda w: Requete("GET", f"/memoires/{w.memoires_a.envoye.id}/document"),
+        sur_a(200, LECTEURS_MEMOIRE),
+    ),
+    Ligne(
+        "GET /memoires/{memoire_id}/document",
+        lambda w: Requete("GET", f"{_m(w)}/document"),
+        sur_a(409, LECTEURS_MEMOIRE),
+        variante="brouillon",
+    ),
+    Ligne(
         "GET /memoires/{memoire_id}/historique",
         lambda w: Requete("GET", f"/memoires/{w.memoires_a.envoye.id}/historique"),
         sur_a(200, LECTEURS_MEMOIRE),
@@ -648,6 +675,17 @@ LIGNES: list[Ligne] = [
         ),
         sur_a(200, LECTEURS_STRUCTURE),
         variante="CSV",
+    ),
+    Ligne(
+        "GET /liste-fiscale",
+        lambda w: Requete(
+            "GET",
+            "/liste-fiscale",
+            params={"structure_id": w.a.id, "du": DU, "au": AU},
+            entetes=PDF,
+        ),
+        sur_a(200, LECTEURS_STRUCTURE),
+        variante="PDF",
     ),
     # -- back office ---------------------------------------------------------------------
     Ligne(
@@ -691,6 +729,33 @@ LIGNES: list[Ligne] = [
         ),
         traitement(403, 200, 404),
         variante="mise en paiement",
+    ),
+    Ligne(
+        "GET /traitement/memoires/{memoire_id}/pieces-jointes/{piece_id}",
+        lambda w: Requete(
+            "GET",
+            f"/traitement/memoires/{w.memoires_a.envoye.id}/pieces-jointes/"
+            f"{w.memoires_a.envoye.pieces[0].id}",
+        ),
+        traitement(200, 200, 404),
+    ),
+    Ligne(
+        "GET /traitement/memoires/{memoire_id}/certificat-depot",
+        lambda w: Requete("GET", f"/traitement/memoires/{w.memoires_a.envoye.id}/certificat-depot"),
+        traitement(200, 200, 404),
+    ),
+    Ligne(
+        "GET /traitement/memoires/{memoire_id}/certificat-depot",
+        lambda w: Requete(
+            "GET", f"/traitement/memoires/{w.memoires_a.brouillon.id}/certificat-depot"
+        ),
+        traitement(404, 404, 404),
+        variante="brouillon",
+    ),
+    Ligne(
+        "GET /traitement/memoires/{memoire_id}/document",
+        lambda w: Requete("GET", f"/traitement/memoires/{w.memoires_a.envoye.id}/document"),
+        traitement(200, 200, 404),
     ),
 ]
 
@@ -853,6 +918,23 @@ OBJETS_DE_B: list[tuple[str, Callable[[MondeAcces], Requete]]] = [
             "GET", "/liste-fiscale", params={"structure_id": w.b.id, "du": DU, "au": AU}
         ),
     ),
+    (
+        "GET /liste-fiscale (PDF)",
+        lambda w: Requete(
+            "GET",
+            "/liste-fiscale",
+            params={"structure_id": w.b.id, "du": DU, "au": AU},
+            entetes=PDF,
+        ),
+    ),
+    (
+        "GET /memoires/{memoire_id}/certificat-depot",
+        lambda w: Requete("GET", f"/memoires/{w.memoires_b.envoye.id}/certificat-depot"),
+    ),
+    (
+        "GET /memoires/{memoire_id}/document",
+        lambda w: Requete("GET", f"/memoires/{w.memoires_b.envoye.id}/document"),
+    ),
 ]
 
 
@@ -900,6 +982,34 @@ def test_les_objets_de_b_sont_introuvables_depuis_a(
             AGENT_AILLEURS,
             200,
             id="GET /traitement/memoires/{memoire_id} de B — agent d'une autre juridiction",
+        ),
+        *(
+            pytest.param(
+                lambda w, prefixe=prefixe, suffixe=suffixe: Requete(
+                    "GET", f"{prefixe}/memoires/{w.memoires_b.envoye.id}/{suffixe}"
+                ),
+                acteur,
+                statut,
+                id=f"GET {prefixe}/memoires/{{memoire_id}}/{suffixe} de B — {acteur}",
+            )
+            for suffixe in ("certificat-depot", "document")
+            for prefixe, acteur, statut in (
+                ("/traitement", AGENT, 404),
+                ("/traitement", AGENT_AILLEURS, 200),
+                # The prestataire's routes know no agent, as for the mémoire itself.
+                ("", AGENT_AILLEURS, 404),
+            )
+        ),
+        pytest.param(
+            lambda w: Requete(
+                "GET",
+                f"/traitement/memoires/{w.memoires_b.envoye.id}/pieces-jointes/"
+                f"{w.memoires_b.envoye.pieces[0].id}",
+            ),
+            AGENT,
+            404,
+            id="GET /traitement/memoires/{memoire_id}/pieces-jointes/{piece_id} de B — "
+            "agent de la juridiction",
         ),
     ],
 )
@@ -1044,6 +1154,10 @@ def _lectures(w: MondeAcces, cible: str, voisine: str) -> dict[str, Requete]:
             "GET", "/memoires", params={"numero": memoire_cible.numero}
         ),
         "GET /memoires/synthese": Requete("GET", "/memoires/synthese"),
+        "GET /memoires/archives": Requete("GET", "/memoires/archives", params={"par_page": "500"}),
+        "GET /memoires/archives?structure_id=…": Requete(
+            "GET", "/memoires/archives", params={"structure_id": cible}
+        ),
         "GET /tableau-de-bord/memoires": Requete("GET", "/tableau-de-bord/memoires"),
         "GET /traitement/memoires": Requete(
             "GET", "/traitement/memoires", params={"par_page": "500"}

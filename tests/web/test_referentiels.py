@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from chorus.adapters.storage.memory import MemoireVive
 from chorus.adapters.web.controleurs.referentiels import A_VENIR, REFERENTIELS
 from chorus.domain.entete import EnTete, TypeTva
+from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import StatutMemoire
 from tests.monde import saisie_ligne
 from tests.web.aides import exiger_probleme
@@ -126,11 +130,11 @@ def test_les_referentiels_se_mettent_en_cache(client: Client) -> None:
 # -- certificats ----------------------------------------------------------------------------
 
 
-def memoire_envoye(banc: Banc) -> tuple[str, str]:
-    """A mémoire sent by a fresh structure: its number and its certificate's empreinte."""
-    banc.connecte("gestion@exemple.fr")
-    uid = banc.id_de("gestion@exemple.fr")
-    structure = banc.structure_prete("gestion@exemple.fr")
+def _brouillon_de(banc: Banc, email: str) -> str:
+    """A draft of one line for the structure of `email`: its id."""
+    uid = banc.id_de(email)
+    with banc.chorus.ports.uow as uow:
+        structure = uow.structures.pour_utilisateur(uid)[0]
     memoires = banc.chorus.memoires
     memoire = memoires.creer(
         uid,
@@ -143,7 +147,18 @@ def memoire_envoye(banc: Banc) -> tuple[str, str]:
         ),
     )
     memoires.ajouter_ligne(uid, memoire.id, saisie_ligne())
-    envoye = memoires.envoyer(uid, memoire.id, attestation_sur_honneur=True)
+    return memoire.id
+
+
+def memoire_envoye(banc: Banc) -> tuple[str, str]:
+    """A mémoire sent by a fresh structure: its number and its certificate's empreinte."""
+    banc.connecte("gestion@exemple.fr")
+    banc.structure_prete("gestion@exemple.fr")
+    envoye = banc.chorus.memoires.envoyer(
+        banc.id_de("gestion@exemple.fr"),
+        _brouillon_de(banc, "gestion@exemple.fr"),
+        attestation_sur_honneur=True,
+    )
     assert envoye.certificat is not None
     return envoye.numero, envoye.certificat.empreinte
 
@@ -155,12 +170,13 @@ def test_un_certificat_se_verifie_sans_authentification(banc: Banc) -> None:
 
     assert reponse.status_code == 200, reponse.text
     corps = reponse.json()
+    # API.md: the number, the date, the juridiction and the amount; nothing of the
+    # prestataire (whoever holds an empreinte is not told who filed it).
+    assert set(corps) == {"numero", "date_depot", "juridiction", "montant_ttc"}
     assert corps["numero"] == numero
     assert corps["montant_ttc"] == "158.25"
-    assert corps["net_a_payer"] == "158.25"
     assert corps["juridiction"]
     assert corps["date_depot"].startswith("2024-06-14T")
-    assert len(corps["empreinte"]) == 44
 
 
 def test_une_empreinte_inconnue_est_introuvable(banc: Banc) -> None:
@@ -170,6 +186,58 @@ def test_une_empreinte_inconnue_est_introuvable(banc: Banc) -> None:
     corps = exiger_probleme(banc.client.get("/certificats", params={"empreinte": fausse}), 404)
 
     assert corps["errors"] == [{"champ": "empreinte", "message": corps["detail"]}]
+
+
+def _altere_commentaire(memoire: Memoire) -> Memoire:
+    return attrs.evolve(memoire, entete=attrs.evolve(memoire.entete, commentaire="Ajouté après"))
+
+
+def _altere_iban(memoire: Memoire) -> Memoire:
+    assert memoire.prestataire is not None
+    prestataire = attrs.evolve(memoire.prestataire, iban="FR1420041010050500013M02606")
+    return attrs.evolve(memoire, prestataire=prestataire)
+
+
+def _altere_affaire(memoire: Memoire) -> Memoire:
+    ligne = attrs.evolve(memoire.lignes[0], numero_affaire="PARQUET-24-999")
+    return attrs.evolve(memoire, lignes=(ligne, *memoire.lignes[1:]))
+
+
+@pytest.mark.parametrize(
+    "alterer",
+    [
+        pytest.param(_altere_commentaire, id="commentaire"),
+        pytest.param(_altere_iban, id="iban du prestataire"),
+        pytest.param(_altere_affaire, id="numéro d'affaire d'une ligne"),
+    ],
+)
+def test_un_memoire_altere_hors_du_portail_n_est_plus_confirme(
+    banc: Banc, vive: MemoireVive, alterer: Callable[[Memoire], Memoire]
+) -> None:
+    """A stored field changed behind the domain's back (as by hand in the database): the
+    public check answers 409 instead of vouching for data that is no longer what was sent;
+    an untouched mémoire is still confirmed."""
+    numero, empreinte = memoire_envoye(banc)
+    intact = banc.chorus.memoires.envoyer(
+        banc.id_de("gestion@exemple.fr"),
+        _brouillon_de(banc, "gestion@exemple.fr"),
+        attestation_sur_honneur=True,
+    )
+    assert intact.certificat is not None
+    stocke = next(m for m in vive.etat.memoires.values() if m.numero == numero)
+    vive.etat.memoires[stocke.id] = alterer(stocke)
+
+    corps = exiger_probleme(banc.client.get("/certificats", params={"empreinte": empreinte}), 409)
+
+    assert numero in corps["detail"]
+    assert "ne correspondent plus" in corps["detail"]
+    assert corps["errors"] == [{"champ": "empreinte", "message": corps["detail"]}]
+    confirme = banc.client.get("/certificats", params={"empreinte": intact.certificat.empreinte})
+    assert confirme.status_code == 200, confirme.text
+    assert confirme.json()["numero"] == intact.numero
+    # Put back as it was, the mémoire is confirmed again: the check reads the stored data.
+    vive.etat.memoires[stocke.id] = stocke
+    assert banc.client.get("/certificats", params={"empreinte": empreinte}).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
-from chorus.ports.requetes import MemoireQueries
+from chorus.ports.requetes import MemoireQueries, ResumeMemoire
 
 
 class StructureRepository(Protocol):
@@ -38,6 +40,11 @@ class StructureRepository(Protocol):
 
     def pour_utilisateur(self, utilisateur_id: str) -> Sequence[Structure]:
         """Structures the user has a rattachement to (any status), by raison sociale."""
+        ...
+
+    def contenus_references(self, sha256s: Collection[str]) -> frozenset[str]:
+        """Those of the blob-store addresses `sha256s` that a structure's pool of pièces
+        holds (its RIBs among them)."""
         ...
 
 
@@ -77,7 +84,45 @@ class MemoireRepository(Protocol):
         ...
 
     def supprimer(self, memoire_id: str) -> None:
-        """Delete a mémoire (the use case allows it for drafts only)."""
+        """Delete a draft; `TransitionInvalide` for a sent mémoire, which only the
+        retention purge removes (`purger`)."""
+        ...
+
+    # -- retention (DESIGN 3.4) --------------------------------------------------------
+
+    def a_purger(
+        self,
+        *,
+        deposes_avant: datetime,
+        statuts: frozenset[StatutMemoire],
+        apres: ResumeMemoire | None,
+        limite: int,
+    ) -> Sequence[ResumeMemoire]:
+        """The purge's candidates, a batch at a time: up to `limite` mémoires deposited
+        before `deposes_avant` and in one of `statuts`, the oldest deposit first (ties by
+        id), and only those after `apres` in that order when it is given."""
+        ...
+
+    def purger(self, memoire_id: str, date_purge: datetime) -> MemoirePurgee:
+        """Remove a sent mémoire for good — its lines and pièces with it, and from every
+        count — and write its entry in the register of purges, in this unit of work;
+        returns that entry. `NonTrouve` if there is none, `TransitionInvalide` for a draft
+        (drafts go by `supprimer`). Whether its retention has run out is the caller's rule
+        (`conservation.peut_etre_purge`): the store only makes sure that no sent mémoire
+        goes without its entry in the register, and that a purged id never comes back
+        (`ajouter` refuses it with `Conflit`)."""
+        ...
+
+    def purgee(self, memoire_id: str) -> MemoirePurgee | None:
+        """The register's entry of a purged mémoire; None if it was never purged."""
+        ...
+
+    def contenus_references(
+        self, sha256s: Collection[str], *, sauf: Collection[str] = ()
+    ) -> frozenset[str]:
+        """Those of the blob-store addresses `sha256s` that a stored mémoire, other than
+        those whose ids are in `sauf`, refers to (`conservation.contenus`: its pièces and
+        its certificate's PDF), drafts included."""
         ...
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from chorus.domain import acces
-from chorus.domain.calendrier import ajouter_annees
-from chorus.domain.conservation import DUREE_DE_CONSERVATION_ANNEES
+from chorus.domain.conservation import premier_jour_conserve
 from chorus.domain.documents import (
     CertificatAImprimer,
     DocumentPdf,
@@ -42,13 +41,15 @@ class DocumentService:
         self._p = ports
         self._consultation = consultation
 
-    def _memoire_envoye(self, uow: UnitOfWork, acteur_id: str, memoire_id: str) -> Memoire:
-        """A sent mémoire the user may read: a member habilitated on its structure (and
-        service), or an agent of its juridiction."""
+    def _memoire_envoye(
+        self, uow: UnitOfWork, acteur_id: str, memoire_id: str, back_office: bool
+    ) -> Memoire:
+        """A sent mémoire the user may read: for the prestataire's screens, a member
+        habilitated on its structure (and service); for the back office's, an agent of its
+        juridiction. Each side sees the other's as it sees the mémoire itself."""
         memoire = uow.memoires.obtenir(memoire_id)
-        utilisateur = uow.utilisateurs.obtenir(acteur_id)
-        if utilisateur.role is not None:
-            exiger_visible_par_agent(utilisateur, memoire)
+        if back_office:
+            exiger_visible_par_agent(uow.utilisateurs.obtenir(acteur_id), memoire)
         else:
             acces.exiger(
                 uow.structures.obtenir(memoire.structure_id),
@@ -65,10 +66,13 @@ class DocumentService:
             )
         return memoire
 
-    def certificat_depot(self, acteur_id: str, memoire_id: str) -> DocumentPdf:
-        """The certificat de dépôt as it was stored at sending, byte for byte."""
+    def certificat_depot(
+        self, acteur_id: str, memoire_id: str, *, back_office: bool = False
+    ) -> DocumentPdf:
+        """The certificat de dépôt as it was stored at sending, byte for byte (for an agent
+        of the mémoire's juridiction with `back_office`)."""
         with self._p.uow.lecture() as uow:
-            memoire = self._memoire_envoye(uow, acteur_id, memoire_id)
+            memoire = self._memoire_envoye(uow, acteur_id, memoire_id, back_office)
         document = CertificatAImprimer.depuis(memoire)
         adresse = document.certificat.document_sha256
         # A mémoire sent before certificates were kept as files gets the same rendering
@@ -81,11 +85,11 @@ class DocumentService:
         )
         return DocumentPdf(NatureDocument.CERTIFICAT_DEPOT, document.nom_fichier, contenu)
 
-    def memoire(self, acteur_id: str, memoire_id: str) -> DocumentPdf:
+    def memoire(self, acteur_id: str, memoire_id: str, *, back_office: bool = False) -> DocumentPdf:
         """The mémoire as sent, rendered from what was stored at sending (the same bytes at
-        every download)."""
+        every download; for an agent of its juridiction with `back_office`)."""
         with self._p.uow.lecture() as uow:
-            memoire = self._memoire_envoye(uow, acteur_id, memoire_id)
+            memoire = self._memoire_envoye(uow, acteur_id, memoire_id, back_office)
             structure = uow.structures.obtenir(memoire.structure_id)
         document = MemoireAImprimer(memoire, self._libelles(memoire, structure))
         return DocumentPdf(
@@ -171,5 +175,5 @@ class DocumentService:
         )
 
     def archives_depuis(self) -> date:
-        """The first day of deposit the archives still show (ten years ago, day for day)."""
-        return ajouter_annees(self._p.clock.aujourdhui(), -DUREE_DE_CONSERVATION_ANNEES)
+        """The first day of deposit the archives still show: what the purge must keep."""
+        return premier_jour_conserve(self._p.clock.aujourdhui())

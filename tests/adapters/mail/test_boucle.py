@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 
 from chorus.adapters.mail import BoucleDEnvoi, ExpediteurSmtp
-from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
@@ -20,6 +19,7 @@ from chorus.domain.courriels import Courriel
 from chorus.services.contexte import Ports
 from chorus.services.courriels import BilanDEnvoi, DistributeurDeCourriels
 from tests.adapters.mail.serveur import ServeurSmtp
+from tests.doubles import RenduSommaire
 
 MAINTENANT = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ class Chaine:
                 ids=IdsSequentiels(),
                 blobs=BlobsEnMemoire(),
                 referentiels=ReferentielsDuPaquet(),
-                documents=RenduWeasyPrint(),
+                documents=RenduSommaire(),
             ),
             ExpediteurSmtp("127.0.0.1", serveur.port),
             "ne-pas-repondre@chorus.example",

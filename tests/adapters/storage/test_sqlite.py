@@ -19,7 +19,7 @@ from chorus.domain.acces import Perimetre
 from chorus.domain.errors import TransitionInvalide
 from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import StatutMemoire
-from chorus.ports.requetes import CleDeTri, CriteresMemoire, FiltresMemoire, Tri
+from chorus.ports.requetes import CleDeTri, CriteresMemoire, FiltresMemoire, ResumeMemoire, Tri
 from tests.contract.agregats import T0, brouillon, entete, envoyer, heure, ligne
 
 
@@ -114,6 +114,7 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         "0004_comptes_par_juridiction",
         "0005_filtres_dans_l_ordre",
         "0006_jetons_et_courriels",
+        "0007_purges",
     ]
 
 
@@ -150,7 +151,7 @@ def test_une_base_en_0005_passe_en_0006_sans_rien_perdre(base: Path) -> None:
         unite.fermer()
     with _brut(base) as brut:
         noms = [n for (n,) in brut.execute("SELECT name FROM _sqlite_migrations")]
-    assert noms[-2:] == ["0005_filtres_dans_l_ordre", "0006_jetons_et_courriels"]
+    assert noms[4:6] == ["0005_filtres_dans_l_ordre", "0006_jetons_et_courriels"]
 
 
 def test_jetons_et_courriels_se_lisent_par_un_index_sans_tri(uow: UniteDeTravailSqlite) -> None:
@@ -415,3 +416,170 @@ def test_chaque_plan_de_page_rend_l_ordre_de_reference(
                                 ).elements
                             ]
                         assert lus == attendus, (perimetre, filtres, tri)
+
+
+# -- retention -------------------------------------------------------------------------------
+
+
+def _paye(uow: UniteDeTravailSqlite) -> Memoire:
+    from chorus.domain.traitement import ActionTraitement
+    from tests.contract.agregats import traiter
+
+    m = _envoye()
+    for n, action in enumerate(
+        (
+            ActionTraitement.MISE_A_DISPOSITION,
+            ActionTraitement.CERTIFICATION,
+            ActionTraitement.MISE_EN_PAIEMENT,
+        ),
+        start=2,
+    ):
+        m = traiter(m, action, heure(n))
+    _ajouter(uow, m)
+    return m
+
+
+def _comptes_exacts(brut: sqlite3.Connection) -> None:
+    compteurs = dict(
+        brut.execute("SELECT statut, sum(nombre) FROM comptes_par_statut GROUP BY statut")
+    )
+    reels = dict(brut.execute("SELECT statut, count(*) FROM memoires GROUP BY statut"))
+    assert {s: n for s, n in compteurs.items() if n} == reels
+    par_juridiction = dict(
+        brut.execute("SELECT statut, sum(nombre) FROM comptes_par_juridiction GROUP BY statut")
+    )
+    assert {s: n for s, n in par_juridiction.items() if n} == reels
+
+
+def test_un_memoire_envoye_ne_part_que_par_son_entree_au_registre(
+    base: Path, uow: UniteDeTravailSqlite
+) -> None:
+    from chorus.adapters.storage.sqlite.lignes_purges import ligne_purge
+    from chorus.domain.conservation import MemoirePurgee
+
+    paye = _paye(uow)
+    _ajouter(uow, brouillon("m-2", "TMP2024000000002", entete("s-1"), lignes=(ligne(1),)))
+    entree = ligne_purge(MemoirePurgee.de(paye, heure(100)))
+    inserer = f"INSERT INTO purges ({', '.join(entree)}) VALUES ({', '.join('?' * len(entree))})"
+    with _brut(base) as brut:
+        for faussee in (
+            {**entree, "memoire_id": "m-2"},  # a draft
+            {**entree, "numero": "MJ00000000999"},  # not what is stored
+            {**entree, "statut": StatutMemoire.ENVOYE.value},
+            {**entree, "memoire_id": "m-inconnu"},
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="only a sent memoire"):
+                brut.execute(inserer, list(faussee.values()))
+        assert brut.execute("SELECT count(*) FROM purges").fetchone()[0] == 0
+        assert brut.execute("SELECT count(*) FROM contenus_references").fetchone()[0] > 0
+
+        brut.execute(inserer, list(entree.values()))
+
+        assert brut.execute("SELECT count(*) FROM memoires WHERE id = 'm-1'").fetchone()[0] == 0
+        assert (
+            brut.execute("SELECT count(*) FROM lignes_prestation WHERE memoire_id = 'm-1'")
+        ).fetchone()[0] == 0
+        assert (
+            brut.execute(
+                "SELECT count(*) FROM contenus_references WHERE detenteur_id = 'm-1'"
+            ).fetchone()[0]
+            == 0
+        )
+        _comptes_exacts(brut)
+        for instruction in (
+            "UPDATE purges SET numero = 'X'",
+            "DELETE FROM purges",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="register of purges"):
+                brut.execute(instruction)
+        ligne_memoire = brut.execute("SELECT * FROM memoires WHERE id = 'm-2'").fetchone()
+        with pytest.raises(sqlite3.IntegrityError, match="purged memoire cannot come back"):
+            brut.execute(
+                f"INSERT INTO memoires VALUES ({', '.join('?' * len(ligne_memoire))})",
+                ["m-1", *ligne_memoire[1:2], "MJ00000000777", *ligne_memoire[3:]],
+            )
+    with uow:
+        assert uow.memoires.purgee("m-1") == MemoirePurgee.de(paye, heure(100))
+
+
+def test_la_purge_garde_les_compteurs_exacts(base: Path, uow: UniteDeTravailSqlite) -> None:
+    paye = _paye(uow)
+    with uow:
+        uow.memoires.purger(paye.id, heure(100))
+        uow.commit()
+    with _brut(base) as brut:
+        _comptes_exacts(brut)
+        assert brut.execute("SELECT count(*) FROM memoires").fetchone()[0] == 0
+
+
+def test_les_candidats_a_la_purge_se_lisent_par_l_index_des_depots(
+    uow: UniteDeTravailSqlite,
+) -> None:
+    from chorus.domain.conservation import STATUTS_FINAUX
+
+    paye = _paye(uow)
+    resume = _resumes(uow)[0]
+    executees: list[str] = []
+    with uow:
+        db = uow.memoires._db
+        db.conn.set_trace_callback(executees.append)
+        try:
+            uow.memoires.a_purger(
+                deposes_avant=heure(100), statuts=STATUTS_FINAUX, apres=resume, limite=500
+            )
+            uow.memoires.contenus_references({"a" * 64}, sauf={paye.id})
+            uow.structures.contenus_references({"a" * 64})
+        finally:
+            db.conn.set_trace_callback(None)
+        plans = [
+            " | ".join(ligne["detail"] for ligne in db.execute(f"EXPLAIN QUERY PLAN {requete}"))
+            for requete in executees
+        ]
+    assert len(plans) == 3, executees
+    for plan in plans:
+        assert "SCAN memoires" not in plan, plan
+        assert "SCAN contenus_references" not in plan, plan
+    # In the order of deposits: only ties on the instant are sorted, never a whole status.
+    assert "USING INDEX memoires_date_depot (date_depot>? AND date_depot<?)" in plans[0]
+    assert "TEMP B-TREE FOR ORDER BY" not in plans[0], plans[0]
+
+
+def _resumes(uow: UniteDeTravailSqlite) -> list[ResumeMemoire]:
+    with uow:
+        return list(uow.requetes.tous(CriteresMemoire(FiltresMemoire()), Tri()))
+
+
+def test_une_base_en_0006_passe_en_0007_avec_les_references_de_ses_contenus(base: Path) -> None:
+    import hashlib
+
+    from sqlite_utils import Database
+
+    from chorus.adapters.storage.sqlite import lignes_sql
+    from chorus.adapters.storage.sqlite.schema import MIGRATIONS
+    from tests.contract.agregats import PDF, memoire_complete, structure_complete
+
+    cabinet = structure_complete("s-1")
+    paye = memoire_complete("m-1", structure_id="s-1")
+    with _brut(base) as brut:
+        ancienne = Database(brut)
+        MIGRATIONS.apply(ancienne, stop_before="0007_purges")
+        for table, ligne_ in (
+            ("structures", lignes_sql.ligne_structure(cabinet)),
+            ("memoires", lignes_sql.ligne_memoire(paye)),
+        ):
+            brut.execute(
+                f"INSERT INTO {table} ({', '.join(ligne_)}) "
+                f"VALUES ({', '.join('?' * len(ligne_))})",
+                list(ligne_.values()),
+            )
+    adresses = {p.sha256 for p in (*paye.pieces, *paye.pieces_complementaires)}
+    du_pool = {p.sha256 for p in cabinet.pieces}
+    unite = UniteDeTravailSqlite(base)
+    try:
+        with unite:
+            cherches = adresses | du_pool | {hashlib.sha256(b"autre").hexdigest()}
+            assert unite.memoires.contenus_references(cherches) == adresses
+            assert unite.structures.contenus_references(cherches) == du_pool
+            assert hashlib.sha256(PDF).hexdigest() in adresses
+    finally:
+        unite.fermer()

@@ -1,30 +1,120 @@
-"""A `DocumentRenderer` through WeasyPrint (provisional minimal version)."""
+"""A `DocumentRenderer` through WeasyPrint: Jinja2 templates (``modeles/``), the embedded
+Source Sans Pro font, PDF/A-3b.
+
+Every date a document carries comes from its description (the sending, or when a liste
+fiscale was issued), its metadata included: rendering the same description twice gives the
+same bytes, in this process or another, on this machine or another with the same versions
+of WeasyPrint and its libraries. Nothing is imported before the first document is rendered
+(see `chorus.adapters.pdf.moteur`).
+"""
 
 from __future__ import annotations
 
-import html
+from chorus.adapters.pdf.moteur import FichierJoint, Gabarit, moteur, sous_ensemble_rapide
+from chorus.domain.documents import (
+    CertificatAImprimer,
+    ListeFiscaleAImprimer,
+    MemoireAImprimer,
+    NatureDocument,
+)
 
-from chorus.domain.documents import CertificatAImprimer, ListeFiscaleAImprimer, MemoireAImprimer
+__all__ = [
+    "RenduWeasyPrint",
+    "gabarit_certificat_depot",
+    "gabarit_liste_fiscale",
+    "gabarit_memoire",
+    "sous_ensemble_rapide",
+]
+
+AUTEUR_PORTAIL = "Chorus"
 
 
-def _pdf(titre: str, corps: str) -> bytes:
-    # WeasyPrint takes 0.6 s to import: only a command that renders pays for it.
-    from weasyprint import HTML
+def nom_serialisation(numero: str) -> str:
+    """The name of the canonical serialisation joined to a certificate."""
+    return f"memoire-{numero}.json"
 
-    page = (
-        f'<html lang="fr"><head><meta charset="utf-8"><title>{html.escape(titre)}</title>'
-        f"</head><body>{corps}</body></html>"
+
+def gabarit_certificat_depot(document: CertificatAImprimer) -> Gabarit:
+    certificat = document.certificat
+    fichier = nom_serialisation(certificat.numero)
+    return Gabarit(
+        "certificat_depot.html",
+        {
+            "titre": NatureDocument.CERTIFICAT_DEPOT.libelle,
+            "numero": certificat.numero,
+            "auteur": certificat.prestataire,
+            "sujet": certificat.texte,
+            "date_document": certificat.date_depot,
+            "certificat": certificat,
+            "pieces": certificat.pieces,
+            "empreinte": certificat.empreinte,
+            "fichier_serialisation": fichier,
+        },
+        (
+            FichierJoint(
+                nom=fichier,
+                contenu=document.serialisation,
+                description=(
+                    f"Sérialisation canonique du mémoire n°{certificat.numero} : l'empreinte "
+                    "est la base64 de son SHA-256."
+                ),
+                date=certificat.date_depot,
+            ),
+        ),
     )
-    resultat: bytes = HTML(string=page).write_pdf(pdf_variant="pdf/a-3b")
-    return resultat
+
+
+def gabarit_memoire(document: MemoireAImprimer) -> Gabarit:
+    memoire = document.memoire
+    certificat = document.certificat
+    return Gabarit(
+        "memoire.html",
+        {
+            "titre": NatureDocument.MEMOIRE.libelle,
+            "numero": memoire.numero,
+            "auteur": certificat.prestataire,
+            "sujet": (
+                f"Mémoire de frais de justice n°{memoire.numero} – {document.libelles.juridiction}"
+            ),
+            "date_document": certificat.date_depot,
+            "memoire": memoire,
+            "certificat": certificat,
+            "libelles": document.libelles,
+        },
+    )
+
+
+def gabarit_liste_fiscale(document: ListeFiscaleAImprimer) -> Gabarit:
+    periode = f"du {document.periode.du:%d/%m/%Y} au {document.periode.au:%d/%m/%Y}"
+    return Gabarit(
+        "liste_fiscale.html",
+        {
+            "titre": NatureDocument.LISTE_FISCALE.libelle,
+            "numero": f"{document.identifiant} – {periode}",
+            "auteur": AUTEUR_PORTAIL,
+            "sujet": (
+                f"Liste fiscale de {document.raison_sociale} ({document.identifiant}) {periode}"
+            ),
+            "date_document": document.edite_le,
+            "liste": document,
+        },
+    )
 
 
 class RenduWeasyPrint:
+    """Renders the portal's documents as PDF/A-3b."""
+
+    def prechauffer(self) -> None:
+        """Pay now what the first document of a process costs (WeasyPrint's import, the
+        templates, the font: about 0.7 s), so that the first sending does not: a server
+        calls it in the background as it starts."""
+        moteur().prechauffer()
+
     def certificat_depot(self, document: CertificatAImprimer) -> bytes:
-        return _pdf("Certificat de dépôt", f"<p>{html.escape(document.certificat.texte)}</p>")
+        return moteur().rendre(gabarit_certificat_depot(document))
 
     def memoire(self, document: MemoireAImprimer) -> bytes:
-        return _pdf("Mémoire", f"<p>{html.escape(document.memoire.numero)}</p>")
+        return moteur().rendre(gabarit_memoire(document))
 
     def liste_fiscale(self, document: ListeFiscaleAImprimer) -> bytes:
-        return _pdf("Liste fiscale", f"<p>{html.escape(document.raison_sociale)}</p>")
+        return moteur().rendre(gabarit_liste_fiscale(document))

@@ -7,13 +7,11 @@ HTTP needs: content negotiation, the streamed attachment, the OpenAPI descriptio
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
-from litestar.datastructures import Accept
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.response import Stream
 
@@ -32,7 +30,7 @@ from chorus.adapters.tableurs.csv_francais import (
     neutraliser,
     toutes_les_pages,
 )
-from chorus.adapters.web.problemes import RequeteInvalide
+from chorus.adapters.web.negociation import MEDIA_TYPE_JSON, format_demande
 from chorus.ports.requetes import Page, Pagination, ResumeMemoire
 from chorus.services.consultation import ListeFiscale
 
@@ -59,24 +57,11 @@ __all__ = [
 
 MEDIA_TYPE_CSV = "text/csv"
 
-_QUALITE_NULLE = re.compile(r";\s*q\s*=\s*0(?:\.0{0,3})?\s*(?:;|$)", re.IGNORECASE)
-
 
 def format_csv_demande(request: Request[Any, Any, Any]) -> bool:
     """Whether the client asked for CSV (``Accept``), JSON being the default; 406 when it
     accepts neither."""
-    entete = request.headers.get("accept", "*/*")
-    # Litestar's matching ignores a zero quality, which means "not this one" (RFC 9110).
-    acceptes = ",".join(p for p in entete.split(",") if not _QUALITE_NULLE.search(p))
-    choix = Accept(acceptes).best_match(["application/json", MEDIA_TYPE_CSV])
-    if choix is None:
-        raise RequeteInvalide(
-            "Format de réponse non disponible : cette liste est servie en application/json ou "
-            "en text/csv (en-tête Accept).",
-            champ="Accept",
-            statut=406,
-        )
-    return choix == MEDIA_TYPE_CSV
+    return format_demande(request, (MEDIA_TYPE_JSON, MEDIA_TYPE_CSV)) == MEDIA_TYPE_CSV
 
 
 def flux_csv(contenu: Iterator[bytes], nom_fichier: str) -> Stream:

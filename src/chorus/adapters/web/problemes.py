@@ -46,6 +46,7 @@ from chorus.domain.errors import (
     Conflit,
     ConflitDeVersion,
     DomainError,
+    EmpreinteAlteree,
     FichierTropVolumineux,
     FormatNonAccepte,
     JetonPerime,
@@ -94,6 +95,7 @@ NON_ACCEPTABLE = _genre(406, "non-acceptable", "Format de réponse non disponibl
 TRANSITION_INVALIDE = _genre(409, "transition-invalide", "Action impossible dans cet état")
 CONFLIT = _genre(409, "conflit", "Conflit avec les données enregistrées")
 CONFLIT_DE_VERSION = _genre(409, "conflit-de-version", "Version périmée")
+EMPREINTE_ALTEREE = _genre(409, "empreinte-alteree", "Empreinte non confirmée")
 LIEN_PERIME = _genre(410, "lien-perime", "Lien périmé")
 TROP_VOLUMINEUX = _genre(413, "trop-volumineux", "Contenu trop volumineux")
 FORMAT_NON_ACCEPTE = _genre(415, "format-non-accepte", "Format non accepté")
@@ -111,6 +113,7 @@ GENRES_DU_DOMAINE: tuple[tuple[type[DomainError], Genre], ...] = (
     (NonTrouve, NON_TROUVE),
     (TransitionInvalide, TRANSITION_INVALIDE),
     (ConflitDeVersion, CONFLIT_DE_VERSION),
+    (EmpreinteAlteree, EMPREINTE_ALTEREE),
     (Conflit, CONFLIT),
     (NonAuthentifie, NON_AUTHENTIFIE),
     (CompteVerrouille, COMPTE_VERROUILLE),

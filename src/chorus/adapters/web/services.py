@@ -8,6 +8,7 @@ from chorus.ports.referentiels import Referentiels
 from chorus.ports.systeme import Clock
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
+from chorus.services.documents import DocumentService
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
@@ -29,5 +30,6 @@ class ServicesWeb:
     memoires: MemoireService
     traitement: TraitementService
     consultation: ConsultationService
+    documents: DocumentService
     referentiels: Referentiels
     clock: Clock

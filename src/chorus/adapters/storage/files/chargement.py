@@ -20,6 +20,7 @@ from chorus.adapters.storage.files.disposition import (
     JETONS,
     MEMOIRES,
     PREFIXE_TEMPORAIRE,
+    PURGES,
     SEQUENCES,
     STRUCTURES,
     UTILISATEURS,
@@ -34,13 +35,14 @@ from chorus.adapters.storage.files.noms import (
     identifiant_du_nom,
     nom_de_fichier,
 )
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import Utilisateur
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel)
+_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel, MemoirePurgee)
 
 
 def rafraichir(cache: Instantane | None, racine: Path) -> Instantane:
@@ -72,6 +74,8 @@ def charger(racine: Path, sur_disque: generation.Generation, octets: bytes) -> I
         cache.jetons.poser(_lire(racine, JETONS, nom, Jeton))
     for nom in _documents(racine, COURRIELS):
         cache.courriels.poser(_lire(racine, COURRIELS, nom, Courriel))
+    for nom in _documents(racine, PURGES):
+        cache.purges.poser(_lire(racine, PURGES, nom, MemoirePurgee))
     cache.sequences = _lire_sequences(racine)
     return cache
 
@@ -152,6 +156,10 @@ def _relire(cache: Instantane, racine: Path, document: str) -> None:
             cache.courriels.poser(_lire(racine, dossier, nom, Courriel))
         else:
             _oublier(cache.courriels, nom)
+    elif dossier == PURGES:
+        # The register only grows: an entry is never deleted.
+        if present:
+            cache.purges.poser(_lire(racine, dossier, nom, MemoirePurgee))
     else:
         raise illisible(
             racine / GENERATION, racine, f"document inconnu {document!r} dans l'historique"

@@ -7,10 +7,11 @@ than a scan, and searches scan the résumés with the ports' reference filter an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from chorus.adapters.storage import purges
 from chorus.adapters.storage.files.instantane import (
     INDEX_DESTINATAIRE,
     INDEX_EMAIL,
@@ -24,6 +25,7 @@ from chorus.adapters.storage.files.instantane import (
 from chorus.adapters.storage.files.transaction import Transaction, Vue
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.jetons import Jeton, NatureJeton
@@ -87,6 +89,9 @@ class DepotStructures(_Depot):
             key=lambda s: (s.raison_sociale.casefold(), s.id),
         )
 
+    def contenus_references(self, sha256s: Collection[str]) -> frozenset[str]:
+        return purges.references_des_structures(self._t.structures.tous(), sha256s)
+
 
 class DepotUtilisateurs(_Depot):
     """Users, stored under ``utilisateurs/``."""
@@ -115,11 +120,13 @@ class DepotUtilisateurs(_Depot):
         return suivant
 
 
-class DepotMemoires(_Depot):
+class DepotMemoires(_Depot, purges.PurgeParParcours):
     """Mémoires, stored under ``memoires/``."""
 
     def ajouter(self, memoire: Memoire) -> None:
         t = self._t
+        if t.purges.obtenir(memoire.id) is not None:
+            raise purges.id_purge(memoire.id)
         if (
             t.memoires.obtenir(memoire.id) is not None
             or self.par_numero(memoire.numero) is not None
@@ -153,6 +160,23 @@ class DepotMemoires(_Depot):
         # The store itself refuses to lose a sent mémoire, whatever the caller checked.
         self.obtenir(memoire_id).verifier_suppression()
         self._t.retirer_memoire(memoire_id)
+
+    def purger(self, memoire_id: str, date_purge: datetime) -> MemoirePurgee:
+        t = self._t
+        purgee = MemoirePurgee.de(self.obtenir(memoire_id), date_purge)
+        # One commit writes the entry and deletes the document (see `journal`).
+        t.purges.poser(purgee)
+        t.retirer_memoire(memoire_id)
+        return purgee
+
+    def purgee(self, memoire_id: str) -> MemoirePurgee | None:
+        return self._t.purges.obtenir(memoire_id)
+
+    def _resumes_visibles(self) -> Iterable[ResumeMemoire]:
+        return self._t.resumes_visibles()
+
+    def _memoires_visibles(self) -> Iterable[Memoire]:
+        return self._t.memoires.tous()
 
 
 _JETON_EXISTANT = "Ce jeton existe déjà."

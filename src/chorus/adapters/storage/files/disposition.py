@@ -10,6 +10,8 @@
       memoires/<id>.json
       jetons/<id>.json          secrets' records (only the SHA-256 of each secret)
       courriels/<id>.json       the outbox, sent emails included
+      purges/<id>.json          the register of purges: one entry per mémoire the retention
+                                purge removed (by the mémoire's id), kept for ever
       sequences.json            {"MJ": 12, ...}
       generation.json           which commit the documents are at (see `generation`)
       journal.json              only while a commit is being applied (see `journal`)
@@ -46,8 +48,9 @@ UTILISATEURS = "utilisateurs"
 MEMOIRES = "memoires"
 JETONS = "jetons"
 COURRIELS = "courriels"
+PURGES = "purges"
 # A store made before a folder existed gets it when it is next opened (see `ouverture`).
-DOSSIERS_DE_DOCUMENTS = (STRUCTURES, UTILISATEURS, MEMOIRES, JETONS, COURRIELS)
+DOSSIERS_DE_DOCUMENTS = (STRUCTURES, UTILISATEURS, MEMOIRES, JETONS, COURRIELS, PURGES)
 
 T = TypeVar("T")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, Protocol, TypeVar
 
 from chorus.adapters.storage.files.generation import Generation
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
@@ -132,6 +133,7 @@ class Instantane:
         self.courriels: Collection[Courriel] = Collection(
             {INDEX_NON_ENVOYE: _cle_non_envoye, INDEX_DESTINATAIRE: _cle_destinataire}
         )
+        self.purges: Collection[MemoirePurgee] = Collection({})
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
 

@@ -17,6 +17,7 @@ from chorus.adapters.storage.files.disposition import (
     COURRIELS,
     JETONS,
     MEMOIRES,
+    PURGES,
     SEQUENCES,
     STRUCTURES,
     UTILISATEURS,
@@ -24,6 +25,7 @@ from chorus.adapters.storage.files.disposition import (
 )
 from chorus.adapters.storage.files.instantane import A, Collection, Instantane
 from chorus.adapters.storage.files.noms import nom_de_fichier
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
@@ -99,6 +101,7 @@ class Transaction:
         self.memoires: Vue[Memoire] = Vue(base.memoires, lecture_seule=lecture_seule)
         self.jetons: Vue[Jeton] = Vue(base.jetons, lecture_seule=lecture_seule)
         self.courriels: Vue[Courriel] = Vue(base.courriels, lecture_seule=lecture_seule)
+        self.purges: Vue[MemoirePurgee] = Vue(base.purges, lecture_seule=lecture_seule)
         # The résumés of the mémoires this transaction set.
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
@@ -131,6 +134,7 @@ class Transaction:
             or self.memoires.changes
             or self.jetons.changes
             or self.courriels.changes
+            or self.purges.changes
             or self.sequences
         )
 
@@ -141,7 +145,12 @@ class Transaction:
         vues: Sequence[
             tuple[
                 str,
-                Vue[Structure] | Vue[Utilisateur] | Vue[Memoire] | Vue[Jeton] | Vue[Courriel],
+                Vue[Structure]
+                | Vue[Utilisateur]
+                | Vue[Memoire]
+                | Vue[Jeton]
+                | Vue[Courriel]
+                | Vue[MemoirePurgee],
             ]
         ] = (
             (STRUCTURES, self.structures),
@@ -149,6 +158,7 @@ class Transaction:
             (MEMOIRES, self.memoires),
             (JETONS, self.jetons),
             (COURRIELS, self.courriels),
+            (PURGES, self.purges),
         )
         for dossier, vue in vues:
             for identifiant, agregat in vue.changes.items():
@@ -176,6 +186,7 @@ class Transaction:
                 base.utilisateurs.poser(utilisateur)
         _integrer(self.jetons, base.jetons)
         _integrer(self.courriels, base.courriels)
+        _integrer(self.purges, base.purges)
         for memoire_id, memoire in self.memoires.changes.items():
             if memoire is None:
                 base.retirer_memoire(memoire_id)

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Self, TypeVar
 
 import attrs
 
+from chorus.adapters.storage import purges
 from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.jetons import Jeton, NatureJeton
@@ -44,6 +47,8 @@ class _Etat:
     sequences: dict[str, int] = attrs.Factory(dict)
     jetons: dict[str, Jeton] = attrs.Factory(dict)
     courriels: dict[str, Courriel] = attrs.Factory(dict)
+    # The register of purges, by mémoire id.
+    purges: dict[str, MemoirePurgee] = attrs.Factory(dict)
 
     def copie(self) -> _Etat:
         return _Etat(
@@ -54,6 +59,7 @@ class _Etat:
             dict(self.sequences),
             dict(self.jetons),
             dict(self.courriels),
+            dict(self.purges),
         )
 
 
@@ -132,6 +138,9 @@ class DepotStructures(_Depot):
             key=lambda s: (s.raison_sociale.casefold(), s.id),
         )
 
+    def contenus_references(self, sha256s: Collection[str]) -> frozenset[str]:
+        return purges.references_des_structures(self._etat.structures.values(), sha256s)
+
 
 class DepotUtilisateurs(_Depot):
     def ajouter(self, utilisateur: Utilisateur) -> None:
@@ -158,13 +167,15 @@ class DepotUtilisateurs(_Depot):
         return suivant
 
 
-class DepotMemoires(_Depot):
+class DepotMemoires(_Depot, purges.PurgeParParcours):
     def _indexer(self, memoire: Memoire) -> None:
         etat = self._ecrit
         etat.memoires[memoire.id] = memoire
         etat.resumes[memoire.id] = ResumeMemoire.depuis(memoire)
 
     def ajouter(self, memoire: Memoire) -> None:
+        if memoire.id in self._etat.purges:
+            raise purges.id_purge(memoire.id)
         if memoire.id in self._etat.memoires or self.par_numero(memoire.numero) is not None:
             raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
         self._indexer(memoire)
@@ -204,6 +215,23 @@ class DepotMemoires(_Depot):
         etat = self._ecrit
         del etat.memoires[memoire_id]
         del etat.resumes[memoire_id]
+
+    def purger(self, memoire_id: str, date_purge: datetime) -> MemoirePurgee:
+        purgee = MemoirePurgee.de(self.obtenir(memoire_id), date_purge)
+        etat = self._ecrit
+        del etat.memoires[memoire_id]
+        del etat.resumes[memoire_id]
+        etat.purges[memoire_id] = purgee
+        return purgee
+
+    def purgee(self, memoire_id: str) -> MemoirePurgee | None:
+        return self._etat.purges.get(memoire_id)
+
+    def _resumes_visibles(self) -> Iterable[ResumeMemoire]:
+        return self._etat.resumes.values()
+
+    def _memoires_visibles(self) -> Iterable[Memoire]:
+        return self._etat.memoires.values()
 
 
 class DepotJetons(_Depot):
@@ -413,16 +441,20 @@ class UniteDeTravailEnMemoire:
 
 
 class BlobsEnMemoire:
-    """Contents by SHA-256, in a dict."""
+    """Contents by SHA-256, in a dict, with when each was last deposited (a monotonic
+    clock: the purge's grace period is measured by the store, see `BlobStore.supprimer`).
+    One lock covers every operation, so a deletion and a deposit never interleave."""
 
     def __init__(self) -> None:
         self._contenus: dict[str, bytes] = {}
+        self._deposes_le: dict[str, float] = {}
         self._verrou = threading.Lock()
 
     def deposer(self, contenu: bytes) -> str:
         adresse = hashlib.sha256(contenu).hexdigest()
         with self._verrou:
             self._contenus.setdefault(adresse, bytes(contenu))
+            self._deposes_le[adresse] = time.monotonic()
         return adresse
 
     def lire(self, sha256: str) -> bytes:
@@ -435,3 +467,18 @@ class BlobsEnMemoire:
     def existe(self, sha256: str) -> bool:
         with self._verrou:
             return sha256 in self._contenus
+
+    def taille(self, sha256: str) -> int | None:
+        with self._verrou:
+            contenu = self._contenus.get(sha256)
+        return None if contenu is None else len(contenu)
+
+    def supprimer(self, sha256: str, *, delai_de_grace: timedelta) -> int | None:
+        with self._verrou:
+            contenu = self._contenus.get(sha256)
+            if contenu is None:
+                return None
+            if time.monotonic() - self._deposes_le[sha256] < delai_de_grace.total_seconds():
+                return None
+            del self._contenus[sha256], self._deposes_le[sha256]
+        return len(contenu)

@@ -10,15 +10,17 @@ cache holds no object decoded from that very text.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from chorus.adapters.storage.sqlite import lignes_comptes, lignes_sql
+from chorus.adapters.storage import purges
+from chorus.adapters.storage.sqlite import lignes_comptes, lignes_purges, lignes_sql
 from chorus.adapters.storage.sqlite.cache import CacheDeDecodage
 from chorus.adapters.storage.sqlite.lignes_sql import instant_en_entier
 from chorus.adapters.storage.sqlite.recherche import (
@@ -33,6 +35,7 @@ from chorus.adapters.storage.sqlite.recherche import (
 from chorus.adapters.storage.sqlite.schema import PREFIXE_DES_REFUS
 from chorus.adapters.storage.versions import version_suivante
 from chorus.domain.acces import Perimetre
+from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, ConflitDeVersion, NonTrouve, TransitionInvalide
 from chorus.domain.jetons import Jeton, NatureJeton
@@ -156,6 +159,28 @@ class DepotStructures(_Depot):
             key=lambda s: (s.raison_sociale.casefold(), s.id),
         )
 
+    def contenus_references(self, sha256s: Collection[str]) -> frozenset[str]:
+        return _references(self._db, "structure", sha256s, ())
+
+
+def _references(
+    db: Database, detenteur: str, sha256s: Collection[str], sauf: Collection[str]
+) -> frozenset[str]:
+    """Those of `sha256s` a holder of that kind (other than those of `sauf`) refers to;
+    the lists travel as JSON, whatever their length."""
+    lignes = db.execute(
+        "SELECT c.value FROM json_each(:cherches) AS c WHERE EXISTS ("
+        "SELECT 1 FROM contenus_references AS r WHERE r.sha256 = c.value "
+        "AND r.detenteur = :detenteur "
+        "AND r.detenteur_id NOT IN (SELECT value FROM json_each(:sauf)))",
+        {
+            "cherches": json.dumps(sorted(set(sha256s))),
+            "detenteur": detenteur,
+            "sauf": json.dumps(sorted(set(sauf))),
+        },
+    )
+    return frozenset(ligne[0] for ligne in lignes)
+
 
 class DepotUtilisateurs(_Depot):
     def __init__(
@@ -210,6 +235,15 @@ _LIGNES_EN_TEXTE = (
 )
 
 
+# The columns a `ResumeMemoire` is read from (`lignes_sql.resume_de`).
+_COLONNES_DU_RESUME = (
+    "id, numero, numero_brouillon, structure_id, service_id, juridiction_code, "
+    "categorie_prestataire, texte_reference, numero_engagement_juridique, numero_facture, "
+    "statut, mode_depot, date_creation, date_depot, date_statut, montant_ht, montant_tva, "
+    "montant_ttc, net_a_payer, montant_paye, date_paiement, numeros_affaire, parent_id"
+)
+
+
 class DepotMemoires(_Depot):
     def __init__(self, connexion: Callable[[], Database], cache: CacheDeDecodage[Memoire]) -> None:
         super().__init__(connexion)
@@ -224,6 +258,8 @@ class DepotMemoires(_Depot):
         )
 
     def ajouter(self, memoire: Memoire) -> None:
+        if self.purgee(memoire.id) is not None:
+            raise purges.id_purge(memoire.id)
         if (
             self._une(
                 "SELECT 1 FROM memoires WHERE id = ? OR numero = ?", (memoire.id, memoire.numero)
@@ -292,6 +328,51 @@ class DepotMemoires(_Depot):
         except sqlite3.IntegrityError as erreur:  # pragma: no cover - checked just above
             raise TransitionInvalide(_REFUS_APRES_ENVOI) from erreur
 
+    def a_purger(
+        self,
+        *,
+        deposes_avant: datetime,
+        statuts: frozenset[StatutMemoire],
+        apres: ResumeMemoire | None,
+        limite: int,
+    ) -> Sequence[ResumeMemoire]:
+        codes = sorted(s.value for s in statuts)
+        if not codes:
+            return []
+        parametres: list[Any] = [instant_en_entier(deposes_avant), *codes]
+        suite = ""
+        if apres is not None and apres.date_depot is not None:
+            suite = "AND date_depot >= ? AND (date_depot > ? OR id > ?) "
+            depuis = instant_en_entier(apres.date_depot)
+            parametres += [depuis, depuis, apres.id]
+        # Walked in the order of deposits (`+statut`: not through the index of statuses,
+        # which would sort every paid mémoire of the store at each batch).
+        lignes = self._db.execute(
+            f"SELECT {_COLONNES_DU_RESUME} FROM memoires "
+            f"WHERE date_depot < ? AND +statut IN ({', '.join('?' * len(codes))}) {suite}"
+            "ORDER BY date_depot, id LIMIT ?",
+            (*parametres, max(0, limite)),
+        )
+        return [lignes_sql.resume_de(ligne) for ligne in lignes]
+
+    def purger(self, memoire_id: str, date_purge: datetime) -> MemoirePurgee:
+        purgee = MemoirePurgee.de(self.obtenir(memoire_id), date_purge)
+        # The entry's trigger removes the mémoire, lines first, in this same statement
+        # (see the schema): the register and the removal cannot part.
+        self._inserer("purges", lignes_purges.ligne_purge(purgee))
+        return purgee
+
+    def purgee(self, memoire_id: str) -> MemoirePurgee | None:
+        ligne = self._une(
+            "SELECT memoire_id, document FROM purges WHERE memoire_id = ?", (memoire_id,)
+        )
+        return None if ligne is None else lignes_purges.purgee_de(ligne)
+
+    def contenus_references(
+        self, sha256s: Collection[str], *, sauf: Collection[str] = ()
+    ) -> frozenset[str]:
+        return _references(self._db, "memoire", sha256s, sauf)
+
 
 def _traduire(erreur: sqlite3.IntegrityError, memoire: Memoire) -> Exception:
     """The domain's error for a constraint the database enforced."""
@@ -306,13 +387,6 @@ def _traduire(erreur: sqlite3.IntegrityError, memoire: Memoire) -> Exception:
 
 
 class RequetesMemoires(_Depot):
-    _COLONNES = (
-        "id, numero, numero_brouillon, structure_id, service_id, juridiction_code, "
-        "categorie_prestataire, texte_reference, numero_engagement_juridique, numero_facture, "
-        "statut, mode_depot, date_creation, date_depot, date_statut, montant_ht, montant_tva, "
-        "montant_ttc, net_a_payer, montant_paye, date_paiement, numeros_affaire, parent_id"
-    )
-
     def rechercher(
         self, criteres: CriteresMemoire, tri: Tri, pagination: Pagination
     ) -> Page[ResumeMemoire]:
@@ -358,7 +432,7 @@ class RequetesMemoires(_Depot):
                 return self._page_fusionnee(ou.fusion, tri, decalage, nombre, en_plus)
             sql, parametres = ou.sql_parcours, ou.parametres_parcours
         lignes = self._db.execute(
-            f"SELECT {self._COLONNES} FROM memoires WHERE {sql} AND {en_plus} "
+            f"SELECT {_COLONNES_DU_RESUME} FROM memoires WHERE {sql} AND {en_plus} "
             f"ORDER BY {ordre(tri)} LIMIT ? OFFSET ?",
             (*parametres, nombre, decalage),
         )
@@ -376,7 +450,7 @@ class RequetesMemoires(_Depot):
         at most `decalage + nombre` rows through its structure's ordered index."""
         structures, reste, parametres_reste = fusion
         branche = (
-            f"SELECT * FROM (SELECT {self._COLONNES}, montant_ttc_centimes, "
+            f"SELECT * FROM (SELECT {_COLONNES_DU_RESUME}, montant_ttc_centimes, "
             f"net_a_payer_centimes FROM memoires WHERE structure_id = ? AND {reste} "
             f"AND {en_plus} ORDER BY {ordre(tri)} LIMIT {decalage + nombre})"
         )
@@ -451,7 +525,7 @@ class RequetesMemoires(_Depot):
         if ou.impossible:
             return []
         lignes = self._db.execute(
-            f"SELECT {self._COLONNES} FROM memoires WHERE {ou.sql} ORDER BY {ordre(tri)}",
+            f"SELECT {_COLONNES_DU_RESUME} FROM memoires WHERE {ou.sql} ORDER BY {ordre(tri)}",
             ou.parametres,
         )
         return [lignes_sql.resume_de(ligne) for ligne in lignes]

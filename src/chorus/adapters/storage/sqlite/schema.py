@@ -422,6 +422,178 @@ def _jetons_et_courriels(db: Database) -> None:
         db.execute(instruction)
 
 
+# -- retention (DESIGN 3.4) ----------------------------------------------------------------
+
+# The blob-store addresses a mémoire or a structure refers to — what
+# `conservation.contenus` says of a mémoire, and a structure's pool of pièces — as the
+# lists of its document they sit in, and the single addresses.
+_LISTES_DE_PIECES = {
+    "memoire": ("$.pieces", "$.pieces_complementaires"),
+    "structure": ("$.pieces",),
+}
+_ADRESSES_SEULES = {"memoire": ("$.certificat.document_sha256",), "structure": ()}
+_TABLES_DES_DETENTEURS = {"memoire": "memoires", "structure": "structures"}
+
+
+def _chemins(detenteur: str) -> str:
+    return ", ".join(
+        f"'{c}'" for c in (*_LISTES_DE_PIECES[detenteur], *_ADRESSES_SEULES[detenteur])
+    )
+
+
+def _adresses(detenteur: str, ligne: str, table: str | None = None) -> str:
+    """A SELECT of (sha256, detenteur_id): the addresses the row `ligne` holds (NEW or OLD
+    in a trigger) or, with `table`, those of every row of it (`ligne` is then its alias).
+
+    The document is parsed once (a million of them take half a minute per parse): one
+    `json_extract` of every path, whose result is small to walk — with several paths, an
+    array of their values, the single addresses among its items."""
+    listes = _LISTES_DE_PIECES[detenteur]
+    seules = [
+        f"'$[{rang}]'"
+        for rang in range(len(listes), len(listes) + len(_ADRESSES_SEULES[detenteur]))
+    ]
+    condition = "n.key = 'sha256'" + (f" OR n.fullkey IN ({', '.join(seules)})" if seules else "")
+    de = f"{table} AS {ligne}, " if table else ""
+    return (
+        f"SELECT n.atom AS sha256, {ligne}.id AS detenteur_id "
+        f"FROM {de}json_tree(json_extract({ligne}.document, {_chemins(detenteur)})) AS n "
+        f"WHERE ({condition}) AND n.atom IS NOT NULL"
+    )
+
+
+def _references_tenues(detenteur: str) -> tuple[str, ...]:
+    """The triggers that keep `contenus_references` exact for one kind of holder, in the
+    same transaction as the change, whoever writes the row (the benchmark's loader too),
+    then the references of the rows already stored.
+
+    A holder's references are exactly the addresses its document holds: they are
+    forgotten by those addresses (the table's key), so no second index is needed."""
+    table = _TABLES_DES_DETENTEURS[detenteur]
+
+    def inserer(ligne: str, de: str | None = None) -> str:
+        return (
+            "INSERT OR IGNORE INTO contenus_references (sha256, detenteur, detenteur_id) "
+            f"SELECT sha256, '{detenteur}', detenteur_id FROM ({_adresses(detenteur, ligne, de)})"
+            # Millions of rows at once go in in key order: appended, not scattered.
+            + (" ORDER BY sha256, detenteur_id" if de else "")
+        )
+
+    oublier = (
+        f"DELETE FROM contenus_references WHERE detenteur = '{detenteur}' "
+        f"AND detenteur_id = OLD.id AND sha256 IN (SELECT sha256 FROM "
+        f"({_adresses(detenteur, 'OLD')}))"
+    )
+    chemins = _chemins(detenteur)
+    return (
+        f"CREATE TRIGGER {table}_contenus_ajout AFTER INSERT ON {table} "
+        f"BEGIN {inserer('NEW')}; END",
+        # Only a change of what holds addresses rewrites the references (a mémoire's
+        # status changes far more often than its pièces).
+        f"CREATE TRIGGER {table}_contenus_changement AFTER UPDATE OF document ON {table} "
+        f"WHEN json_extract(NEW.document, {chemins}) IS NOT json_extract(OLD.document, {chemins}) "
+        f"BEGIN {oublier}; {inserer('NEW')}; END",
+        f"CREATE TRIGGER {table}_contenus_suppression AFTER DELETE ON {table} BEGIN {oublier}; END",
+        inserer("t", table),
+    )
+
+
+_PURGES = (
+    # The register of purges: what the retention purge removed, kept for ever (the entry's
+    # columns for SQL, its whole `MemoirePurgee` in `document`).
+    """
+    CREATE TABLE purges (
+        memoire_id TEXT PRIMARY KEY,
+        numero TEXT NOT NULL,
+        structure_id TEXT NOT NULL,
+        juridiction_code TEXT NOT NULL,
+        date_depot INTEGER NOT NULL,
+        statut TEXT NOT NULL,
+        date_purge INTEGER NOT NULL,
+        document TEXT NOT NULL CHECK (json_valid(document))
+    ) STRICT
+    """,
+    # Which contents are still referenced, by whom: the purge deletes a content from the
+    # blob store only when no row here names it. Kept by triggers (`_references_tenues`).
+    """
+    CREATE TABLE contenus_references (
+        sha256 TEXT NOT NULL,
+        detenteur TEXT NOT NULL CHECK (detenteur IN ('memoire', 'structure')),
+        detenteur_id TEXT NOT NULL,
+        PRIMARY KEY (sha256, detenteur, detenteur_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # A sent mémoire leaves only by the purge, and the purge is the writing of its entry:
+    # an entry describes a sent mémoire stored, its trigger deletes that mémoire's lines
+    # and row in the same statement, and the delete triggers let these through because
+    # the entry exists. No entry thus ever stands beside its mémoire, and a purged id
+    # never comes back: « the register holds this id » means « it is being purged now ».
+    """
+    CREATE TRIGGER purges_d_un_memoire_envoye BEFORE INSERT ON purges
+    WHEN NOT EXISTS (
+        SELECT 1 FROM memoires
+        WHERE id = NEW.memoire_id AND numero = NEW.numero AND statut = NEW.statut
+          AND statut <> 'BROUILLON'
+    )
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: only a sent memoire stored can be purged');
+    END
+    """,
+    """
+    CREATE TRIGGER purges_retirer_le_memoire AFTER INSERT ON purges
+    BEGIN
+        DELETE FROM lignes_prestation WHERE memoire_id = NEW.memoire_id;
+        DELETE FROM memoires WHERE id = NEW.memoire_id;
+    END
+    """,
+    """
+    CREATE TRIGGER purges_sans_changement BEFORE UPDATE ON purges
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: the register of purges cannot be changed');
+    END
+    """,
+    """
+    CREATE TRIGGER purges_sans_suppression BEFORE DELETE ON purges
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: the register of purges cannot be changed');
+    END
+    """,
+    """
+    CREATE TRIGGER memoires_purges_sans_retour BEFORE INSERT ON memoires
+    WHEN EXISTS (SELECT 1 FROM purges WHERE memoire_id = NEW.id)
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: a purged memoire cannot come back');
+    END
+    """,
+    "DROP TRIGGER memoires_envoyes_non_supprimes",
+    """
+    CREATE TRIGGER memoires_envoyes_non_supprimes BEFORE DELETE ON memoires
+    WHEN OLD.statut <> 'BROUILLON'
+      AND NOT EXISTS (SELECT 1 FROM purges WHERE memoire_id = OLD.id)
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: a sent memoire cannot be deleted');
+    END
+    """,
+    "DROP TRIGGER lignes_envoyees_sans_suppression",
+    """
+    CREATE TRIGGER lignes_envoyees_sans_suppression BEFORE DELETE ON lignes_prestation
+    WHEN (SELECT statut FROM memoires WHERE id = OLD.memoire_id) <> 'BROUILLON'
+      AND NOT EXISTS (SELECT 1 FROM purges WHERE memoire_id = OLD.memoire_id)
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: the lines of a sent memoire cannot be changed');
+    END
+    """,
+    *_references_tenues("memoire"),
+    *_references_tenues("structure"),
+)
+
+
+@MIGRATIONS(name="0007_purges")
+def _purges(db: Database) -> None:
+    for instruction in _PURGES:
+        db.execute(instruction)
+
+
 # Every migration this version knows; a database that applied another one is newer.
 NOMS_DES_MIGRATIONS = frozenset(
     {
@@ -431,6 +603,7 @@ NOMS_DES_MIGRATIONS = frozenset(
         "0004_comptes_par_juridiction",
         "0005_filtres_dans_l_ordre",
         "0006_jetons_et_courriels",
+        "0007_purges",
     }
 )
 
@@ -446,5 +619,7 @@ TABLES = frozenset(
         "comptes_par_juridiction",
         "jetons",
         "courriels",
+        "purges",
+        "contenus_references",
     }
 )

@@ -35,8 +35,14 @@ AIDE = """\
 - **Tableau de bord** : le nombre de mémoires par état et par structure ; choisir un nombre
   ouvre la liste correspondante.
 - **Liste fiscale** : les mémoires mis en paiement sur une période d'un an au plus, avec les
-  totaux ; export CSV.
-- **Archives** : les mémoires transmis, consultables 10 ans.
+  totaux ; export CSV (**F6**) ou PDF (**Ctrl+P**) de la période saisie.
+- **Archives** : les mémoires transmis, consultables et téléchargeables 10 ans, avec la date
+  jusqu'à laquelle chacun est conservé ; **Ctrl+T** enregistre le certificat de dépôt du
+  mémoire choisi, **Ctrl+P** le mémoire en PDF.
+
+Le détail d'un mémoire envoyé propose les mêmes téléchargements (**T** : certificat de
+dépôt, **P** : mémoire en PDF), enregistrés dans le fichier de votre choix ; un fichier
+existant n'est jamais remplacé.
 
 La date de modification de vos dossiers correspond à la date de mise à jour du statut et non
 pas à la date de l'événement.
@@ -44,7 +50,7 @@ pas à la date de l'événement.
 ## Back office
 Les agents voient la file des mémoires de leurs juridictions : mise à disposition,
 suspension, certification (avec le montant), refus (avec le motif) ; le comptable les met en
-paiement.
+paiement. **Ctrl+T** et **Ctrl+P** y enregistrent le certificat de dépôt et le mémoire en PDF.
 
 Un refus s'affiche sous le champ en cause ; rien de ce que vous avez saisi n'est perdu.
 """

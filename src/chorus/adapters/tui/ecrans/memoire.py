@@ -1,6 +1,7 @@
 """A mémoire's detail, for the prestataire: en-tête, lines, pièces, totals, certificate and
 history, with what the mémoire's status allows — modify or delete a draft, complete a
-suspended one, abandon a refused one, duplicate any, save a pièce to a file."""
+suspended one, abandon a refused one, duplicate any, save a pièce to a file, download the
+certificat de dépôt and the mémoire of a sent one as PDF."""
 
 from __future__ import annotations
 
@@ -28,8 +29,17 @@ from chorus.adapters.tui.formulaires import (
 )
 from chorus.adapters.tui.noyau import chorus
 from chorus.adapters.tui.widgets.detail_memoire import DetailMemoire, taille_lisible
+from chorus.adapters.tui.widgets.documents import (
+    ACTIONS_DOCUMENTS,
+    DocumentDuMemoire,
+    telecharger,
+)
 from chorus.adapters.tui.widgets.fichiers import lire_fichier
-from chorus.adapters.tui.widgets.modales import Confirmation, EnregistrerSous
+from chorus.adapters.tui.widgets.modales import (
+    Confirmation,
+    EnregistrerSous,
+    piece_a_enregistrer,
+)
 from chorus.adapters.tui.widgets.tableau import Colonne, TableauPagine
 from chorus.domain import acces
 from chorus.domain.errors import DomainError, ValidationError
@@ -39,7 +49,15 @@ from chorus.domain.pieces import TypePiece
 from chorus.domain.statuts import TRANSITIONS, StatutMemoire
 
 # The actions of the screen, each a button (same id) and a key of the footer.
-ACTIONS = ("modifier", "completer", "dupliquer", "enregistrer_piece", "abandonner", "supprimer")
+ACTIONS = (
+    "modifier",
+    "completer",
+    "dupliquer",
+    "enregistrer_piece",
+    *ACTIONS_DOCUMENTS,
+    "abandonner",
+    "supprimer",
+)
 T = TypeVar("T")
 
 _MODIFICATIONS = frozenset({"modifier", "completer", "dupliquer", "abandonner", "supprimer"})
@@ -51,6 +69,9 @@ def actions_possibles(memoire: Memoire, *, peut_modifier: bool = True) -> frozen
     possibles = {"dupliquer"}
     if memoire.pieces or memoire.pieces_complementaires:
         possibles.add("enregistrer_piece")
+    if memoire.certificat is not None:
+        # Sent: its documents exist (a draft has none, the use case would refuse).
+        possibles.update(ACTIONS_DOCUMENTS)
     if memoire.statut is StatutMemoire.BROUILLON:
         possibles |= {"modifier", "supprimer"}
     if memoire.statut in TRANSITIONS[StatutMemoire.ABANDONNE][0]:
@@ -282,6 +303,7 @@ class EcranMemoire(Screen[None]):
     DEFAULT_CSS = """
     EcranMemoire #actions-memoire { height: auto; padding: 0 1; }
     EcranMemoire #actions-memoire .barre-actions { margin: 0; }
+    EcranMemoire #fichiers-memoire { margin-top: 1; }
     EcranMemoire #detail { height: 1fr; padding: 0 1; }
     """
     BINDINGS = [
@@ -291,6 +313,8 @@ class EcranMemoire(Screen[None]):
         Binding("c", "completer", "Compléter"),
         Binding("d", "dupliquer", "Dupliquer"),
         Binding("e", "enregistrer_piece", "Enregistrer la pièce sous…"),
+        Binding("t", "telecharger_certificat", "Certificat de dépôt"),
+        Binding("p", "telecharger_memoire", "Mémoire (PDF)"),
         Binding("a", "abandonner", "Abandonner"),
         Binding("s", "supprimer", "Supprimer"),
     ]
@@ -310,10 +334,14 @@ class EcranMemoire(Screen[None]):
                 yield Button("Modifier", id="modifier", variant="primary")
                 yield Button("Compléter", id="completer", variant="primary")
                 yield Button("Dupliquer", id="dupliquer")
-                yield Button("Enregistrer la pièce sous…", id="enregistrer_piece")
                 yield Button("Abandonner", id="abandonner", variant="warning")
                 yield Button("Supprimer", id="supprimer", variant="error")
                 yield Button("Retour", id="retour")
+            # What can be saved to files, on a row of its own: one row is too narrow.
+            with Horizontal(classes="barre-actions", id="fichiers-memoire"):
+                yield Button("Enregistrer la pièce sous…", id="enregistrer_piece")
+                for document in DocumentDuMemoire:
+                    yield Button(document.libelle, id=document.value)
             yield ErreurGenerale()
         with VerticalScroll(id="detail"):
             yield DetailMemoire()
@@ -388,6 +416,8 @@ class EcranMemoire(Screen[None]):
         possibles = self.actions
         for action in ACTIONS:
             self.query_one(f"#{action}", Button).display = action in possibles
+        fichiers = {"enregistrer_piece", *ACTIONS_DOCUMENTS}
+        self.query_one("#fichiers-memoire").display = bool(possibles & fichiers)
         if possibles != self._offertes:
             self._offertes = possibles
             self.refresh_bindings()
@@ -420,7 +450,17 @@ class EcranMemoire(Screen[None]):
             return
         piece = self.query_one(DetailMemoire).piece_choisie(memoire)
         if piece is not None:
-            self.app.push_screen(EnregistrerSous(memoire.id, piece))
+            self.app.push_screen(
+                EnregistrerSous(piece_a_enregistrer(chorus(self), memoire.id, piece))
+            )
+
+    def action_telecharger_certificat(self) -> None:
+        if DocumentDuMemoire.CERTIFICAT_DEPOT.value in self.actions:
+            self._telecharger(DocumentDuMemoire.CERTIFICAT_DEPOT)
+
+    def action_telecharger_memoire(self) -> None:
+        if DocumentDuMemoire.MEMOIRE.value in self.actions:
+            self._telecharger(DocumentDuMemoire.MEMOIRE)
 
     def action_completer(self) -> None:
         if self.memoire is not None and "completer" in self.actions:
@@ -463,6 +503,16 @@ class EcranMemoire(Screen[None]):
         if resultat is None:
             self.charger()
         return resultat
+
+    @work(group="action")
+    async def _telecharger(self, document: DocumentDuMemoire) -> None:
+        with self._prendre() as memoire:
+            if memoire is None:
+                return
+            zone = self._zone_actions
+            await telecharger(
+                self, document.lecture(chorus(self), memoire.id), partial(montrer_erreur, zone)
+            )
 
     @work(group="action")
     async def _supprimer(self) -> None:

@@ -5,6 +5,7 @@ certification, refus, mise en paiement — each as an event of the domain."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -24,7 +25,8 @@ from chorus.adapters.tui.formulaires import (
 )
 from chorus.adapters.tui.noyau import chorus
 from chorus.adapters.tui.widgets.detail_memoire import DetailMemoire
-from chorus.adapters.tui.widgets.modales import EnregistrerSous
+from chorus.adapters.tui.widgets.documents import DocumentDuMemoire, telecharger
+from chorus.adapters.tui.widgets.modales import EnregistrerSous, piece_a_enregistrer
 from chorus.adapters.tui.widgets.tableau import nombre_de_pages
 from chorus.domain.calendrier import FUSEAU_PORTAIL
 from chorus.domain.errors import DomainError, ValidationError
@@ -383,12 +385,15 @@ class EcranTraitementMemoire(Screen[None]):
         border: round $primary; padding: 0 1; background: $panel;
     }
     EcranTraitementMemoire #aide-action { margin-top: 1; }
+    EcranTraitementMemoire #fichiers-memoire { height: auto; margin-top: 1; }
     """
     BINDINGS = [
         Binding("escape", "retour", "Retour"),
         Binding("f5", "actualiser", "Actualiser"),
         Binding("ctrl+s", "enregistrer", "Enregistrer l'événement"),
         Binding("ctrl+e", "enregistrer_piece", "Enregistrer la pièce sous…"),
+        Binding("ctrl+t", "telecharger_certificat", "Certificat de dépôt"),
+        Binding("ctrl+p", "telecharger_memoire", "Mémoire (PDF)"),
     ]
 
     def __init__(self, memoire_id: str) -> None:
@@ -434,7 +439,11 @@ class EcranTraitementMemoire(Screen[None]):
                         "Enregistrer l'événement", id="enregistrer-evenement", variant="primary"
                     )
                 yield Static("", id="aucune-action", classes="aide", markup=False)
-                yield Button("Enregistrer la pièce sous…", id="enregistrer_piece")
+                with Vertical(id="fichiers-memoire"):
+                    yield Button("Enregistrer la pièce sous…", id="enregistrer_piece")
+                    for document in DocumentDuMemoire:
+                        yield Button(document.libelle, id=document.value)
+                    yield ErreurGenerale()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -613,7 +622,33 @@ class EcranTraitementMemoire(Screen[None]):
             return
         piece = self.query_one(DetailMemoire).piece_choisie(memoire)
         if piece is not None:
-            self.app.push_screen(EnregistrerSous(memoire.id, piece, back_office=True))
+            self.app.push_screen(
+                EnregistrerSous(
+                    piece_a_enregistrer(chorus(self), memoire.id, piece, back_office=True)
+                )
+            )
+
+    @on(Button.Pressed, "#telecharger_certificat")
+    def action_telecharger_certificat(self) -> None:
+        """The certificat de dépôt, as stored at sending: what the prestataire holds."""
+        self._telecharger(DocumentDuMemoire.CERTIFICAT_DEPOT)
+
+    @on(Button.Pressed, "#telecharger_memoire")
+    def action_telecharger_memoire(self) -> None:
+        self._telecharger(DocumentDuMemoire.MEMOIRE)
+
+    @work(exclusive=True, group="document")
+    async def _telecharger(self, document: DocumentDuMemoire) -> None:
+        memoire = self.memoire
+        if memoire is None:
+            return
+        zone = self.query_one("#fichiers-memoire", Vertical)
+        effacer_erreurs(zone)
+        await telecharger(
+            self,
+            document.lecture(chorus(self), memoire.id, back_office=True),
+            partial(montrer_erreur, zone),
+        )
 
     def action_retour(self) -> None:
         self.app.pop_screen()

@@ -1,10 +1,11 @@
 """The « Liste fiscale » tab of the mémoire space: for one structure, the mémoires put into
 payment over a period of at most one year (by the date the status was recorded), their
-totals, and the CSV export the Code général des impôts asks to keep."""
+totals, and the CSV and PDF exports the Code général des impôts asks to keep."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -42,6 +43,7 @@ from chorus.adapters.tui.onglets.liste_memoires import (
     mes_structures,
     prefixer,
 )
+from chorus.adapters.tui.widgets.documents import telecharger
 from chorus.domain.calendrier import ajouter_annees
 from chorus.domain.errors import DomainError, ErreurDeChamp, ValidationError
 from chorus.ports.requetes import Pagination
@@ -96,6 +98,7 @@ class OngletListeFiscale(Vertical):
     BINDINGS = [
         Binding("f5", "afficher", "Afficher"),
         Binding("f6", "exporter", "Exporter en CSV"),
+        Binding("ctrl+p", "exporter_pdf", "Exporter en PDF"),
         Binding("[,f7", "page_precedente", "Page précédente"),
         Binding("],f8", "page_suivante", "Page suivante"),
     ]
@@ -127,6 +130,7 @@ class OngletListeFiscale(Vertical):
         with Horizontal(classes="barre-actions"):
             yield Button("Afficher", id="liste-fiscale-afficher", variant="primary")
             yield Button("Exporter en CSV", id="liste-fiscale-exporter")
+            yield Button("Exporter en PDF", id="liste-fiscale-exporter-pdf")
         table: DataTable[str | Text] = DataTable(
             id="liste-fiscale-lignes", cursor_type="row", zebra_stripes=True
         )
@@ -192,13 +196,18 @@ class OngletListeFiscale(Vertical):
             raise ValidationError(fautes[0].message, champ=fautes[0].champ, erreurs=fautes)
         return structure_id, dates[CHAMP_DU], dates[CHAMP_AU]
 
-    def action_afficher(self) -> None:
+    def _criteres_saisis(self) -> Criteres | None:
+        """The criteria typed; None once the faulty fields are marked."""
         try:
-            criteres = self._lire_criteres()
+            return self._lire_criteres()
         except DomainError as erreur:
             montrer_erreur(self, erreur)
-            return
-        self._charger(criteres, 1)
+            return None
+
+    def action_afficher(self) -> None:
+        criteres = self._criteres_saisis()
+        if criteres is not None:
+            self._charger(criteres, 1)
 
     @on(Input.Submitted)
     def _entree(self, evenement: Input.Submitted) -> None:
@@ -207,6 +216,14 @@ class OngletListeFiscale(Vertical):
 
     @work(exclusive=True, group="liste-fiscale")
     async def _charger(self, criteres: Criteres, page: int) -> None:
+        await self._montrer(criteres, page)
+
+    def _refuser(self, erreur: DomainError) -> None:
+        """A refusal of the use case (a period over a year…), under the field it names."""
+        montrer_erreur(self, prefixer(erreur, PREFIXE_CHAMPS))
+
+    async def _montrer(self, criteres: Criteres, page: int) -> bool:
+        """Show `page` of the liste fiscale of `criteres`; whether it was accepted."""
         app = chorus(self)
         table = self.query_one("#liste-fiscale-lignes", DataTable)
         table.loading = True
@@ -221,9 +238,9 @@ class OngletListeFiscale(Vertical):
                 Pagination(page, PAR_PAGE),
             )
         except DomainError as erreur:
-            # Refused (a period over a year…): the rows of the last period shown stay.
-            montrer_erreur(self, prefixer(erreur, PREFIXE_CHAMPS))
-            return
+            # Refused: the rows of the last period shown stay.
+            self._refuser(erreur)
+            return False
         finally:
             table.loading = False
         effacer_erreurs(self)
@@ -253,6 +270,7 @@ class OngletListeFiscale(Vertical):
             f"net à payer {euros(t.net_a_payer)} · payé {euros(t.montant_paye)}"
         )
         self.query_one(Pagineur).afficher(page, t.nombre)
+        return True
 
     # -- pages and export --------------------------------------------------------------
 
@@ -264,19 +282,43 @@ class OngletListeFiscale(Vertical):
         if self.criteres is not None and self.page * PAR_PAGE < self.total:
             self._charger(self.criteres, self.page + 1)
 
-    def action_exporter(self) -> None:
-        if self.criteres is None:
-            self.notify("Affichez d'abord une liste fiscale.", severity="warning")
+    async def _criteres_a_exporter(self) -> Criteres | None:
+        """The criteria typed, once the list shows them: a file holds what the screen
+        shows. None when they are refused (under their fields)."""
+        criteres = self._criteres_saisis()
+        if criteres is None:
+            return None
+        if criteres != self.criteres and not await self._montrer(criteres, 1):
+            return None
+        return criteres
+
+    @work(exclusive=True, group="export")
+    async def action_exporter(self) -> None:
+        criteres = await self._criteres_a_exporter()
+        if criteres is None:
             return
-        _, du, au = self.criteres
+        _, du, au = criteres
         exporter_csv(
             self,
             titre="Exporter la liste fiscale en CSV",
             defaut=f"liste-fiscale-{du:%Y%m%d}-{au:%Y%m%d}.csv",
-            ecrire=ecriture_liste_fiscale(chorus(self), self.criteres),
+            ecrire=ecriture_liste_fiscale(chorus(self), criteres),
             succes=_exportee,
             aide="La liste affichée (structure et période), avec sa ligne de totaux ; "
             "un chemin relatif part du dossier courant.",
+        )
+
+    @work(exclusive=True, group="export")
+    async def action_exporter_pdf(self) -> None:
+        criteres = await self._criteres_a_exporter()
+        if criteres is None:
+            return
+        app = chorus(self)
+        structure_id, du, au = criteres
+        await telecharger(
+            self,
+            partial(app.services.documents.liste_fiscale, app.utilisateur_id, structure_id, du, au),
+            self._refuser,
         )
 
     def on_button_pressed(self, evenement: Button.Pressed) -> None:
@@ -285,6 +327,7 @@ class OngletListeFiscale(Vertical):
             {
                 "liste-fiscale-afficher": self.action_afficher,
                 "liste-fiscale-exporter": self.action_exporter,
+                "liste-fiscale-exporter-pdf": self.action_exporter_pdf,
                 "liste-fiscale-precedente": self.action_page_precedente,
                 "liste-fiscale-suivante": self.action_page_suivante,
             },

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
+import attrs
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +27,7 @@ from chorus.adapters.tableurs.csv_francais import (
 )
 from chorus.adapters.tui.affichage import euros, jour
 from chorus.adapters.tui.ecrans.fichier import EcranFichier, Ecrit, Ecriture, Progression
+from chorus.adapters.tui.formulaires import effacer_erreurs, montrer_erreur
 from chorus.adapters.tui.noyau import AppChorus, chorus
 from chorus.adapters.tui.widgets.tableau import nombre_de_pages
 from chorus.domain.errors import DomainError, ValidationError
@@ -40,6 +42,8 @@ MARQUE = "✔"
 
 CelluleTable = str | Text
 """A cell of a table: text, or rich text aligned right for an amount."""
+
+C = TypeVar("C")
 
 
 def resultats(total: int) -> str:
@@ -81,6 +85,40 @@ async def noms_des_structures(app: AppChorus) -> dict[str, str]:
     return {s.id: s.raison_sociale for s in structures}
 
 
+@attrs.frozen
+class ColonneMemoire:
+    """A column of `TableMemoires`: its key, heading, fixed width and cell."""
+
+    cle: str
+    titre: str
+    largeur: int
+    cellule: Callable[[ResumeMemoire, Mapping[str, str]], CelluleTable]
+    """The cell of a mémoire, given the structures' names by id."""
+
+
+NUMERO = ColonneMemoire("numero", "Numéro", 16, lambda r, _: r.numero)  # TMP2024 + 9 digits
+STRUCTURE = ColonneMemoire(
+    "structure", "Structure", 15, lambda r, noms: noms.get(r.structure_id, r.structure_id)
+)
+JURIDICTION = ColonneMemoire("juridiction", "Juridiction", 11, lambda r, _: r.juridiction_code)
+ETAT = ColonneMemoire("etat", "État", 19, lambda r, _: r.statut.libelle)  # « Dupliqué post refus »
+DATE_STATUT = ColonneMemoire("date_statut", "Mise à jour", 11, lambda r, _: jour(r.date_statut))
+DATE_DEPOT = ColonneMemoire("date_depot", "Dépôt", 10, lambda r, _: jour(r.date_depot))
+TTC = ColonneMemoire("ttc", "Montant TTC", 12, lambda r, _: a_droite(euros(r.montant_ttc)))
+NET = ColonneMemoire("net", "Net à payer", 12, lambda r, _: a_droite(euros(r.net_a_payer)))
+
+
+def affaires(largeur: int) -> ColonneMemoire:
+    return ColonneMemoire(
+        "affaires", "N° d'affaire", largeur, lambda r, _: ", ".join(r.numeros_affaire)
+    )
+
+
+COLONNES = (NUMERO, STRUCTURE, JURIDICTION, ETAT, DATE_STATUT, DATE_DEPOT, TTC, NET, affaires(14))
+"""138 columns in all (each has one space of padding on both sides), the width of a
+140-column terminal: a longer name is cut."""
+
+
 class TableMemoires(DataTable[CelluleTable]):
     """One page of mémoires, a row per mémoire keyed by its id; Entrée opens the row's
     mémoire (the tab handles `DataTable.RowSelected`)."""
@@ -91,9 +129,16 @@ class TableMemoires(DataTable[CelluleTable]):
     TableMemoires { height: auto; max-height: 100%; }
     """
 
-    def __init__(self, *, id: str, marquable: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        id: str,
+        marquable: bool = False,
+        colonnes: Sequence[ColonneMemoire] = COLONNES,
+    ) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._marquable = marquable
+        self._colonnes = tuple(colonnes)
         self.resumes: dict[str, ResumeMemoire] = {}
 
     def on_mount(self) -> None:
@@ -101,16 +146,8 @@ class TableMemoires(DataTable[CelluleTable]):
         # and a page shown while its tab is hidden kept the headers' widths (cells cut).
         if self._marquable:
             self.add_column(" ", key="marque", width=1)
-        # 138 columns in all, the width of a 140-column terminal (a longer name is cut).
-        self.add_column("Numéro", key="numero", width=16)  # TMP2024 + 9 digits
-        self.add_column("Structure", key="structure", width=15)
-        self.add_column("Juridiction", key="juridiction", width=11)
-        self.add_column("État", key="etat", width=19)  # « Dupliqué post refus »
-        self.add_column("Mise à jour", key="date_statut", width=11)
-        self.add_column("Dépôt", key="date_depot", width=10)
-        self.add_column("Montant TTC", key="ttc", width=12)
-        self.add_column("Net à payer", key="net", width=12)
-        self.add_column("N° d'affaire", key="affaires", width=14)
+        for colonne in self._colonnes:
+            self.add_column(colonne.titre, key=colonne.cle, width=colonne.largeur)
 
     def afficher(
         self,
@@ -126,17 +163,7 @@ class TableMemoires(DataTable[CelluleTable]):
             cellules: list[CelluleTable] = (
                 [MARQUE if r.id in marques else ""] if self._marquable else []
             )
-            cellules += [
-                r.numero,
-                structures.get(r.structure_id, r.structure_id),
-                r.juridiction_code,
-                r.statut.libelle,
-                jour(r.date_statut),
-                jour(r.date_depot),
-                a_droite(euros(r.montant_ttc)),
-                a_droite(euros(r.net_a_payer)),
-                ", ".join(r.numeros_affaire),
-            ]
+            cellules += [colonne.cellule(r, structures) for colonne in self._colonnes]
             self.add_row(*cellules, key=r.id)
         if resumes:
             self.move_cursor(row=min(max(ligne, 0), len(resumes) - 1))
@@ -181,12 +208,13 @@ class Pagineur(Horizontal):
         )
 
 
-class ListePaginee(Vertical):
+class ListePaginee(Vertical, Generic[C]):
     """Base of the tabs showing a search of mémoires one page at a time (Rechercher,
     Archives): the criteria of the rows shown, the page, the table and its navigation.
 
     A subclass composes a `TableMemoires` with id ``<PREFIXE>-resultats`` and a
-    ``Pagineur(PREFIXE)``, and calls `chercher` with its criteria."""
+    ``Pagineur(PREFIXE)``, says in `lecture` which use case reads a page for its criteria
+    (of type C), and calls `chercher` with them."""
 
     PREFIXE: ClassVar[str]
 
@@ -197,7 +225,7 @@ class ListePaginee(Vertical):
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
-        self.criteres: tuple[FiltresMemoire, Tri] | None = None
+        self.criteres: C | None = None
         """What the rows shown were searched by (None before the first search)."""
         self.page = 1
         self.total = 0
@@ -205,6 +233,7 @@ class ListePaginee(Vertical):
         self.pages_affichees = 0
         """Pages shown since the tab was mounted: what a test or the benchmark waits on."""
         self._generation = 0
+        self._focaliser = False
 
     @property
     def table(self) -> TableMemoires:
@@ -214,10 +243,17 @@ class ListePaginee(Vertical):
         """The ids of the rows shown marked."""
         return frozenset()
 
-    def chercher(self, filtres: FiltresMemoire, tri: Tri, page: int = 1) -> None:
-        """Search by these criteria from now on, and show `page` of the results."""
-        self.criteres = (filtres, tri)
+    def lecture(self, criteres: C) -> Callable[[Pagination], Page[ResumeMemoire]]:
+        """The use case call answering a page of the mémoires `criteres` select (run in a
+        worker thread; a refusal naming a field is shown under the tab's prefixed field)."""
+        raise NotImplementedError
+
+    def chercher(self, criteres: C, page: int = 1, *, focaliser: bool = False) -> None:
+        """Search by these criteria from now on, and show `page` of the results; with
+        `focaliser`, the results get the focus once shown (a loading table cannot take it)."""
+        self.criteres = criteres
         self.page = page
+        self._focaliser = self._focaliser or focaliser
         self._charger(page)
 
     def recharger(self) -> None:
@@ -229,7 +265,7 @@ class ListePaginee(Vertical):
     async def _charger(self, page: int) -> None:
         if self.criteres is None:
             return
-        filtres, tri = self.criteres
+        lecture = self.lecture(self.criteres)
         app = chorus(self)
         self._generation += 1
         generation = self._generation
@@ -242,16 +278,12 @@ class ListePaginee(Vertical):
                 except DomainError as erreur:
                     # The rows still show, with the structures' ids.
                     self.notify(erreur.message, severity="error", timeout=8)
-            resultat = await app.tenter(
-                self,
-                app.services.consultation.rechercher,
-                app.utilisateur_id,
-                filtres,
-                tri,
-                Pagination(page, PAR_PAGE),
-            )
-            if resultat is None:
+            try:
+                resultat = await app.appeler(lecture, Pagination(page, PAR_PAGE))
+            except DomainError as erreur:
+                montrer_erreur(self, prefixer(erreur, self.PREFIXE))
                 return
+            effacer_erreurs(self)
             derniere = nombre_de_pages(resultat.total, PAR_PAGE)
             if not resultat.elements and page > derniere:
                 # Rows were deleted meanwhile: the page asked is gone, show the last one.
@@ -265,6 +297,11 @@ class ListePaginee(Vertical):
         finally:
             if generation == self._generation:
                 table.loading = False
+                if self._focaliser:
+                    # At once: `focus()` waits for the next turn, when another reload
+                    # (the tab shown meanwhile) may have made the table unfocusable again.
+                    self._focaliser = False
+                    self.screen.set_focus(table)
 
     def apres_chargement(self) -> None:
         """Called once a page is shown."""

@@ -3,8 +3,9 @@ page after page, the CSV export of all of them, and the deletion of marked draft
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,7 +36,7 @@ from chorus.adapters.tui.widgets.modales import Confirmation
 from chorus.domain.errors import DomainError, ErreurDeChamp, ValidationError
 from chorus.domain.organisation import Structure
 from chorus.domain.statuts import StatutMemoire
-from chorus.ports.requetes import FiltresMemoire, ResumeMemoire, Tri
+from chorus.ports.requetes import FiltresMemoire, Page, Pagination, ResumeMemoire, Tri
 
 TRI_DEFAUT = "-date_statut"
 
@@ -73,7 +74,10 @@ def champ(nom: str) -> str:
     return f"{PREFIXE_CHAMPS}.{nom}"
 
 
-class OngletRecherche(ListePaginee):
+CriteresRecherche = tuple[FiltresMemoire, Tri]
+
+
+class OngletRecherche(ListePaginee[CriteresRecherche]):
     PREFIXE = "recherche"
 
     DEFAULT_CSS = """
@@ -206,7 +210,11 @@ class OngletRecherche(ListePaginee):
     def _structure_changee(self) -> None:
         self._options_services()
 
-    def _lire_criteres(self) -> tuple[FiltresMemoire, Tri]:
+    def lecture(self, criteres: CriteresRecherche) -> Callable[[Pagination], Page[ResumeMemoire]]:
+        app = chorus(self)
+        return partial(app.services.consultation.rechercher, app.utilisateur_id, *criteres)
+
+    def _lire_criteres(self) -> CriteresRecherche:
         """The criteria typed, or a `ValidationError` naming each faulty field."""
         fautes: list[ErreurDeChamp] = []
         dates = {}
@@ -263,7 +271,7 @@ class OngletRecherche(ListePaginee):
             montrer_erreur(self, erreur)
             return
         effacer_erreurs(self)
-        self.chercher(filtres, tri)
+        self.chercher((filtres, tri))
 
     @on(Input.Submitted)
     def _entree(self, evenement: Input.Submitted) -> None:
@@ -278,8 +286,9 @@ class OngletRecherche(ListePaginee):
         else:
             # The structures' list is not there yet: it fills the form when it arrives.
             self._demande = (structure_id, statut)
-        self.chercher(FiltresMemoire(structure_id=structure_id, statuts=statuts), Tri())
-        self.table.focus()
+        self.chercher(
+            (FiltresMemoire(structure_id=structure_id, statuts=statuts), Tri()), focaliser=True
+        )
 
     def on_button_pressed(self, evenement: Button.Pressed) -> None:
         # The page buttons are the base class's: Textual calls its handler too.

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from chorus.adapters.tui.affichage import euros, instant, jour
 from chorus.adapters.tui.noyau import chorus
 from chorus.adapters.tui.widgets.tableau import Cellule, Colonne, TableauPagine
+from chorus.domain.conservation import fin_de_conservation
 from chorus.domain.errors import DomainError
 from chorus.domain.memoire import EvenementHistorique, Memoire
 from chorus.domain.montants import TauxTva, en_francais
@@ -290,6 +291,7 @@ def texte_certificat(memoire: Memoire) -> str:
             [
                 ("Numéro du mémoire", certificat.numero),
                 ("Date et heure d'envoi", instant(certificat.date_depot)),
+                ("Conservé jusqu'au", jour(fin_de_conservation(memoire))),
                 ("Prestataire", certificat.prestataire),
                 ("Juridiction destinataire", certificat.juridiction),
                 ("Montant HT après remise globale", euros(certificat.montant_ht_apres_remise)),

@@ -1,10 +1,13 @@
-"""Small dialogs: a yes/no confirmation, and « Enregistrer sous… » for a pièce jointe."""
+"""Small dialogs: a yes/no confirmation, and « Enregistrer sous… » for a pièce jointe or a
+document."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from chorus.adapters.tui.formulaires import Champ, ErreurGenerale, montrer_erreur, valeur
-from chorus.adapters.tui.noyau import chorus
+from chorus.adapters.tui.noyau import AppChorus, chorus
 from chorus.adapters.tui.widgets.detail_memoire import taille_lisible
 from chorus.adapters.tui.widgets.fichiers import ecrire_fichier, message_ecriture
 from chorus.domain.errors import ValidationError
@@ -61,8 +64,46 @@ class Confirmation(ModalScreen[bool]):
         self.dismiss(False)
 
 
+@attrs.frozen
+class AEnregistrer:
+    """A file « Enregistrer sous… » writes: the name it proposes, what the window says of it,
+    how its bytes are read (in a worker thread, once the user has said where; a refusal is
+    shown in the window) and what the notification says once it is written."""
+
+    titre: str
+    nom_fichier: str
+    description: str
+    lire: Callable[[], bytes]
+    enregistre: str
+    """« Pièce enregistrée », followed by « dans « chemin » (taille). »"""
+
+
+def piece_a_enregistrer(
+    app: AppChorus, memoire_id: str, piece: PieceJointe, *, back_office: bool = False
+) -> AEnregistrer:
+    """A pièce jointe of a mémoire, read when saved (the back office reads it through its own
+    use case: by juridiction, not by structure)."""
+    lecture = (
+        app.services.traitement.lire_piece if back_office else app.services.memoires.lire_piece
+    )
+    acteur_id = app.utilisateur_id
+
+    def lire() -> bytes:
+        _, contenu = lecture(acteur_id, memoire_id, piece.id)
+        return contenu
+
+    return AEnregistrer(
+        titre="Enregistrer la pièce sous…",
+        nom_fichier=piece.nom_fichier,
+        description=f"{piece.nom_fichier} — {taille_lisible(piece.taille)}",
+        lire=lire,
+        enregistre="Pièce enregistrée",
+    )
+
+
 class EnregistrerSous(ModalScreen[Path | None]):
-    """Saves one pièce of a mémoire to a file the user names; answers the path written."""
+    """Saves a file (a pièce, a document) where the user says, never over an existing one;
+    answers the path written."""
 
     DEFAULT_CSS = """
     EnregistrerSous { align: center middle; }
@@ -72,33 +113,20 @@ class EnregistrerSous(ModalScreen[Path | None]):
         Binding("ctrl+s", "enregistrer", "Enregistrer"),
     ]
 
-    def __init__(
-        self,
-        memoire_id: str,
-        piece: PieceJointe,
-        dossier: Path | None = None,
-        *,
-        back_office: bool = False,
-    ) -> None:
+    def __init__(self, fichier: AEnregistrer, dossier: Path | None = None) -> None:
         super().__init__()
-        self._memoire_id = memoire_id
-        # The back office reads pièces through its own use case (juridiction, not structure).
-        self._back_office = back_office
-        self._piece = piece
+        self._fichier = fichier
         self._dossier = dossier if dossier is not None else Path.cwd()
 
     def compose(self) -> ComposeResult:
+        fichier = self._fichier
         with Vertical(classes="carte", id="enregistrer-sous"):
-            yield Static("Enregistrer la pièce sous…", classes="titre")
-            yield Static(
-                f"{self._piece.nom_fichier} — {taille_lisible(self._piece.taille)}",
-                classes="aide",
-                markup=False,
-            )
+            yield Static(fichier.titre, classes="titre", markup=False)
+            yield Static(fichier.description, classes="aide", markup=False)
             yield Champ(
-                "Fichier de destination (un dossier : la pièce y garde son nom)",
+                "Fichier de destination (un dossier : le fichier y garde son nom)",
                 "chemin",
-                Input(value=str(self._dossier / self._piece.nom_fichier)),
+                Input(value=str(self._dossier / fichier.nom_fichier)),
                 obligatoire=True,
             )
             yield ErreurGenerale()
@@ -131,27 +159,15 @@ class EnregistrerSous(ModalScreen[Path | None]):
         if not texte:
             montrer_erreur(
                 formulaire,
-                ValidationError("Indiquez le fichier où enregistrer la pièce.", champ="chemin"),
+                ValidationError("Indiquez le fichier où enregistrer.", champ="chemin"),
             )
             return
         chemin = Path(os.path.expanduser(texte))
         if await app.appeler(chemin.is_dir):
-            chemin = chemin / self._piece.nom_fichier
-        lecture = (
-            app.services.traitement.lire_piece
-            if self._back_office
-            else app.services.memoires.lire_piece
-        )
-        lu = await app.tenter(
-            formulaire,
-            lecture,
-            app.utilisateur_id,
-            self._memoire_id,
-            self._piece.id,
-        )
-        if lu is None:
+            chemin = chemin / self._fichier.nom_fichier
+        contenu = await app.tenter(formulaire, self._fichier.lire)
+        if contenu is None:
             return
-        _, contenu = lu
         try:
             await app.appeler(ecrire_fichier, chemin, contenu)
         except OSError as erreur:
@@ -159,5 +175,7 @@ class EnregistrerSous(ModalScreen[Path | None]):
                 formulaire, ValidationError(message_ecriture(erreur, chemin), champ="chemin")
             )
             return
-        app.notify(f"Pièce enregistrée dans « {chemin} » ({taille_lisible(len(contenu))}).")
+        app.notify(
+            f"{self._fichier.enregistre} dans « {chemin} » ({taille_lisible(len(contenu))})."
+        )
         self.dismiss(chemin)

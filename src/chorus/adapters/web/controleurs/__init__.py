@@ -14,6 +14,7 @@ from typing import Any
 from chorus.adapters.web.controleurs.certificats import CertificatsControleur
 from chorus.adapters.web.controleurs.comptes import ComptesControleur
 from chorus.adapters.web.controleurs.consultation import ConsultationControleur
+from chorus.adapters.web.controleurs.documents import DocumentsControleur
 from chorus.adapters.web.controleurs.memoires import MemoiresControleur
 from chorus.adapters.web.controleurs.referentiels import ReferentielsControleur
 from chorus.adapters.web.controleurs.structures import StructuresControleur
@@ -24,6 +25,7 @@ CONTROLEURS: list[Any] = [
     ReferentielsControleur,
     CertificatsControleur,
     MemoiresControleur,
+    DocumentsControleur,
     TraitementMemoiresControleur,
     ConsultationControleur,
     StructuresControleur,

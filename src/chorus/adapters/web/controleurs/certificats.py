@@ -11,7 +11,7 @@ from chorus.adapters.web.dependances import Services
 from chorus.adapters.web.openapi import TAG_CERTIFICATS
 from chorus.adapters.web.problemes import reponses
 from chorus.adapters.web.schemas.certificats import CertificatVerifie
-from chorus.domain.errors import NonTrouve, ValidationError
+from chorus.domain.errors import EmpreinteAlteree, NonTrouve, ValidationError
 
 
 class CertificatsControleur(Controller):
@@ -23,10 +23,12 @@ class CertificatsControleur(Controller):
         operation_id="verifier_certificat",
         summary="Vérifier l'empreinte d'un certificat de dépôt",
         description="Public. L'empreinte (base64, 44 caractères, peut contenir « / » et "
-        "« + » : à encoder dans l'URL) du certificat ; réponse : le mémoire déposé qu'il "
-        "atteste, ou 404.",
+        "« + » : à encoder dans l'URL) du certificat ; réponse : le numéro, la date de dépôt, "
+        "la juridiction et le montant du mémoire déposé qu'il atteste, ou 404. 409 si les "
+        "données enregistrées du mémoire ne correspondent plus à l'empreinte (altérées hors "
+        "du portail) : le certificat n'est alors pas confirmé.",
         sync_to_thread=True,
-        responses=reponses(NonTrouve, ValidationError),
+        responses=reponses(NonTrouve, EmpreinteAlteree, ValidationError),
     )
     def verifier_certificat(
         self,

@@ -1,5 +1,5 @@
 """The prestataire's read screens beside the search: the tableau de bord (a count per status
-for each structure) and the liste fiscale (JSON or CSV)."""
+for each structure) and the liste fiscale (JSON, CSV or PDF)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ from typing import Annotated, Any, cast
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
-from chorus.adapters.web.csv_export import (
-    PAGE_EXPORT,
-    OperationAvecCsv,
-    export_liste_fiscale,
-    format_csv_demande,
-)
+from chorus.adapters.web.csv_export import MEDIA_TYPE_CSV, PAGE_EXPORT, export_liste_fiscale
 from chorus.adapters.web.dependances import Acteur, Services
 from chorus.adapters.web.entrees import PAGE_MAXIMUM
+from chorus.adapters.web.negociation import MEDIA_TYPE_JSON, format_demande
 from chorus.adapters.web.openapi import TAG_CONSULTATION
 from chorus.adapters.web.problemes import reponses
 from chorus.adapters.web.schemas.consultation import (
@@ -24,6 +20,11 @@ from chorus.adapters.web.schemas.consultation import (
     ListeFiscaleSortie,
     compteurs_sortie,
     liste_fiscale_sortie,
+)
+from chorus.adapters.web.telechargements import (
+    MEDIA_TYPE_PDF,
+    OperationAvecCsvEtPdf,
+    reponse_pdf,
 )
 from chorus.domain.errors import AccesRefuse, NonTrouve, ValidationError
 from chorus.ports.requetes import PAR_PAGE_DEFAUT, PAR_PAGE_MAXIMUM, Pagination
@@ -53,8 +54,9 @@ class ConsultationControleur(Controller):
         description="Les mémoires de la structure mis en paiement entre du et au (dates de "
         "mise à jour de l'état, période d'un an au plus : 422 sinon), avec leurs totaux. "
         "page/par_page facultatifs (sans eux : toute la liste). Avec « Accept: text/csv » : "
-        "export CSV de toute la liste suivie d'une ligne de totaux.",
-        operation_class=OperationAvecCsv,
+        "export CSV de toute la liste suivie d'une ligne de totaux ; avec « Accept: "
+        "application/pdf » : la liste fiscale imprimable (PDF) de toute la période.",
+        operation_class=OperationAvecCsvEtPdf,
         responses=reponses(AccesRefuse, NonTrouve, ValidationError, 406),
         sync_to_thread=True,
     )
@@ -85,7 +87,11 @@ class ConsultationControleur(Controller):
         def charger(pagination: Pagination | None) -> ListeFiscale:
             return services.consultation.liste_fiscale(qui, structure_id, du, au, pagination)
 
-        if format_csv_demande(request):
+        format_ = format_demande(request, (MEDIA_TYPE_JSON, MEDIA_TYPE_CSV, MEDIA_TYPE_PDF))
+        if format_ == MEDIA_TYPE_PDF:
+            document = services.documents.liste_fiscale(qui, structure_id, du, au)
+            return cast("Response[ListeFiscaleSortie]", reponse_pdf(document))
+        if format_ == MEDIA_TYPE_CSV:
             # The first page is read here, so that a refusal is answered before streaming.
             premiere = charger(Pagination(1, PAGE_EXPORT))
             return cast("Response[ListeFiscaleSortie]", export_liste_fiscale(premiere, charger))

@@ -7,13 +7,11 @@ changed) and every answer carrying a mémoire carries its ``ETag``.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Annotated, Any, cast
-from urllib.parse import quote
 
 import anyio.to_thread
 from litestar import Controller, Request, Response, delete, get, patch, post, put
@@ -71,6 +69,7 @@ from chorus.adapters.web.schemas.memoires import (
     piece_sortie,
     synthese_sortie,
 )
+from chorus.adapters.web.telechargements import reponse_piece
 from chorus.domain.errors import (
     AccesRefuse,
     ConflitDeVersion,
@@ -93,11 +92,11 @@ from chorus.ports.requetes import (
 
 # -- search criteria (shared with the back office) ----------------------------------------
 
-_Texte = Annotated[str | None, QueryParameter(required=False, max_length=100)]
+CritereTexte = Annotated[str | None, QueryParameter(required=False, max_length=100)]
 _Jour = Annotated[date | None, QueryParameter(required=False)]
 
 
-def _texte(valeur: str | None) -> str | None:
+def critere(valeur: str | None) -> str | None:
     """An empty criterion (an HTML form's blank field) is no criterion."""
     if valeur is None or not valeur.strip():
         return None
@@ -105,14 +104,14 @@ def _texte(valeur: str | None) -> str | None:
 
 
 def fournir_filtres(
-    numero: _Texte = None,
-    structure_id: _Texte = None,
-    service_id: _Texte = None,
-    juridiction_code: _Texte = None,
-    numero_engagement_juridique: _Texte = None,
-    categorie_prestataire: _Texte = None,
-    texte_reference: _Texte = None,
-    numero_affaire: _Texte = None,
+    numero: CritereTexte = None,
+    structure_id: CritereTexte = None,
+    service_id: CritereTexte = None,
+    juridiction_code: CritereTexte = None,
+    numero_engagement_juridique: CritereTexte = None,
+    categorie_prestataire: CritereTexte = None,
+    texte_reference: CritereTexte = None,
+    numero_affaire: CritereTexte = None,
     statut: Annotated[
         list[StatutMemoire] | None,
         QueryParameter(
@@ -132,14 +131,14 @@ def fournir_filtres(
 ) -> FiltresMemoire:
     """The search criteria of ``GET /memoires`` and ``GET /traitement/memoires``."""
     return FiltresMemoire(
-        numero=_texte(numero),
-        structure_id=_texte(structure_id),
-        service_id=_texte(service_id),
-        juridiction_code=_texte(juridiction_code),
-        numero_engagement_juridique=_texte(numero_engagement_juridique),
-        categorie_prestataire=_texte(categorie_prestataire),
-        texte_reference=_texte(texte_reference),
-        numero_affaire=_texte(numero_affaire),
+        numero=critere(numero),
+        structure_id=critere(structure_id),
+        service_id=critere(service_id),
+        juridiction_code=critere(juridiction_code),
+        numero_engagement_juridique=critere(numero_engagement_juridique),
+        categorie_prestataire=critere(categorie_prestataire),
+        texte_reference=critere(texte_reference),
+        numero_affaire=critere(numero_affaire),
         statuts=frozenset(statut or ()),
         date_depot_du=date_depot_du,
         date_depot_au=date_depot_au,
@@ -157,18 +156,6 @@ FILTRES = {"filtres": Provide(fournir_filtres, sync_to_thread=False)}
 def reponse_memoire(memoire: Memoire, statut: int = HTTP_200_OK) -> Response[MemoireSortie]:
     """A mémoire with its version as ``ETag`` (for the next ``If-Match``)."""
     return Response(memoire_sortie(memoire), status_code=statut, headers=etag(memoire.version))
-
-
-def _nom_ascii(nom: str) -> str:
-    """The fallback ``filename`` for clients ignoring ``filename*``: ASCII, no quote."""
-    decompose = unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode("ascii")
-    propre = "".join(c if c.isprintable() and c not in '"\\' else "_" for c in decompose)
-    return propre.strip() or "piece"
-
-
-def disposition_piece_jointe(nom: str) -> str:
-    """``Content-Disposition`` of a download (RFC 6266, the UTF-8 name in ``filename*``)."""
-    return f"attachment; filename=\"{_nom_ascii(nom)}\"; filename*=UTF-8''{quote(nom, safe='')}"
 
 
 # -- OpenAPI of the two routes Litestar cannot describe from their signature -------------
@@ -589,14 +576,7 @@ class MemoiresControleur(Controller):
         piece_id: _PIECE,
     ) -> Response[bytes]:
         piece, contenu = services.memoires.lire_piece(acteur.utilisateur.id, memoire_id, piece_id)
-        return Response(
-            contenu,
-            media_type=piece.format.value,
-            headers={
-                "Content-Disposition": disposition_piece_jointe(piece.nom_fichier),
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return reponse_piece(piece, contenu)
 
     @delete(
         "/{memoire_id:str}/pieces-jointes/{piece_id:str}",

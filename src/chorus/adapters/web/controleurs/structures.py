@@ -14,12 +14,10 @@ a body, e.g. `piece_jointe_id`).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
@@ -71,6 +69,7 @@ from chorus.adapters.web.schemas.structures import (
     structure_sortie,
 )
 from chorus.adapters.web.services import ServicesWeb
+from chorus.adapters.web.telechargements import reponse_piece
 from chorus.domain.errors import (
     AccesRefuse,
     Conflit,
@@ -139,18 +138,6 @@ def _introuvable_si(champ: str) -> Iterator[None]:
         if erreur.champ == champ:
             raise NonTrouve(erreur.message, champ=champ) from None
         raise
-
-
-def _nom_ascii(nom: str) -> str:
-    """The fallback ``filename`` for clients ignoring ``filename*``: ASCII, no quote."""
-    decompose = unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode("ascii")
-    propre = "".join(c if c.isprintable() and c not in '"\\;' else "_" for c in decompose)
-    return propre.strip() or "piece"
-
-
-def _disposition(nom: str) -> str:
-    """``Content-Disposition`` of a download (RFC 6266, the UTF-8 name in ``filename*``)."""
-    return f"attachment; filename=\"{_nom_ascii(nom)}\"; filename*=UTF-8''{quote(nom, safe='')}"
 
 
 def _rattachement(structure: Structure, rattachement_id: str) -> Rattachement:
@@ -776,14 +763,7 @@ class StructuresControleur(Controller):
             piece, contenu = services.structures.lire_piece(
                 acteur.utilisateur.id, structure_id, piece_id
             )
-        return Response(
-            contenu,
-            media_type=piece.format.value,
-            headers={
-                "Content-Disposition": _disposition(piece.nom_fichier),
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return reponse_piece(piece, contenu)
 
     @delete(
         "/{structure_id:str}/pieces-jointes/{piece_id:str}",

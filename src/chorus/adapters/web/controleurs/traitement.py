@@ -2,7 +2,9 @@
 sent mémoires they may see and apply their processing events.
 
 An agent only ever sees the mémoires of their juridictions: any other is « introuvable »
-(404), as is any draft. A user with no back-office role is refused (403).
+(404), as is any draft. A user with no back-office role is refused (403). The agent
+downloads a mémoire's pièces and its PDF documents (certificat de dépôt, mémoire as sent)
+under the same rules.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from chorus.adapters.web.controleurs.memoires import (
     FILTRES,
+    OperationTelechargerPiece,
     repondre_recherche,
     reponse_memoire,
 )
@@ -36,6 +39,13 @@ from chorus.adapters.web.schemas.memoires import (
     ResumeMemoireSortie,
 )
 from chorus.adapters.web.schemas.traitement import EvenementEntree
+from chorus.adapters.web.telechargements import (
+    NON_MODIFIE,
+    OperationPdf,
+    SiAucunCorrespond,
+    reponse_pdf,
+    reponse_piece,
+)
 from chorus.domain.errors import (
     AccesRefuse,
     Conflit,
@@ -45,6 +55,8 @@ from chorus.domain.errors import (
 )
 
 _ID = Annotated[str, PathParameter(max_length=64, description="Identifiant du mémoire.")]
+_PIECE = Annotated[str, PathParameter(max_length=64, description="Identifiant de la pièce jointe.")]
+_REFUS_TELECHARGEMENT = {**reponses(AccesRefuse, NonTrouve), **NON_MODIFIE}
 
 
 class TraitementMemoiresControleur(Controller):
@@ -115,3 +127,62 @@ class TraitementMemoiresControleur(Controller):
             acteur.utilisateur.id, memoire_id, data.en_domaine()
         )
         return reponse_memoire(memoire)
+
+    @get(
+        "/{memoire_id:str}/pieces-jointes/{piece_id:str}",
+        operation_id="telecharger_piece_memoire_a_traiter",
+        summary="Télécharger une pièce jointe d'un mémoire transmis",
+        description="Le fichier tel que déposé, avec son type de contenu (404 hors des "
+        "juridictions de l'agent).",
+        operation_class=OperationTelechargerPiece,
+        responses=reponses(AccesRefuse, NonTrouve),
+        sync_to_thread=True,
+    )
+    def telecharger_piece(
+        self, services: Services, acteur: Acteur, memoire_id: _ID, piece_id: _PIECE
+    ) -> Response[bytes]:
+        piece, contenu = services.traitement.lire_piece(acteur.utilisateur.id, memoire_id, piece_id)
+        return reponse_piece(piece, contenu)
+
+    @get(
+        "/{memoire_id:str}/certificat-depot",
+        operation_id="telecharger_certificat_depot_a_traiter",
+        summary="Télécharger le certificat de dépôt d'un mémoire transmis (PDF)",
+        description="Le certificat de dépôt produit à l'envoi, octet pour octet. ETag : "
+        "SHA-256 du fichier ; If-None-Match → 304. 404 hors des juridictions de l'agent.",
+        operation_class=OperationPdf,
+        responses=_REFUS_TELECHARGEMENT,
+        sync_to_thread=True,
+    )
+    def certificat_depot(
+        self,
+        services: Services,
+        acteur: Acteur,
+        memoire_id: _ID,
+        si_aucun_correspond: SiAucunCorrespond = None,
+    ) -> Response[bytes]:
+        document = services.documents.certificat_depot(
+            acteur.utilisateur.id, memoire_id, back_office=True
+        )
+        return reponse_pdf(document, si_aucun_correspond)
+
+    @get(
+        "/{memoire_id:str}/document",
+        operation_id="telecharger_memoire_a_traiter",
+        summary="Télécharger un mémoire transmis tel qu'envoyé (PDF)",
+        description="Le mémoire tel qu'il a été envoyé, le même fichier à chaque "
+        "téléchargement. ETag : SHA-256 du fichier ; If-None-Match → 304. 404 hors des "
+        "juridictions de l'agent.",
+        operation_class=OperationPdf,
+        responses=_REFUS_TELECHARGEMENT,
+        sync_to_thread=True,
+    )
+    def document(
+        self,
+        services: Services,
+        acteur: Acteur,
+        memoire_id: _ID,
+        si_aucun_correspond: SiAucunCorrespond = None,
+    ) -> Response[bytes]:
+        document = services.documents.memoire(acteur.utilisateur.id, memoire_id, back_office=True)
+        return reponse_pdf(document, si_aucun_correspond)

@@ -1,4 +1,5 @@
-"""The public check of a certificate's empreinte."""
+"""The public check of a certificate's empreinte: what the holder of the certificate may
+confirm, and nothing more (API.md: number, date, juridiction, amount; no prestataire)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,6 @@ class CertificatVerifie(msgspec.Struct, frozen=True):
     juridiction: str
     montant_ttc: str
     """TTC before the remise globale, as the mémoire's `totaux.montant_ttc`."""
-    net_a_payer: str
-    prestataire: str
-    empreinte: str
 
     @staticmethod
     def depuis(certificat: CertificatDepot) -> CertificatVerifie:
@@ -26,7 +24,4 @@ class CertificatVerifie(msgspec.Struct, frozen=True):
             date_depot=certificat.date_depot,
             juridiction=certificat.juridiction,
             montant_ttc=str(certificat.montant_ttc_avant_remise),
-            net_a_payer=str(certificat.net_a_payer),
-            prestataire=certificat.prestataire,
-            empreinte=certificat.empreinte,
         )
