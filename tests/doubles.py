@@ -8,6 +8,7 @@ import threading
 
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.domain.documents import CertificatAImprimer, ListeFiscaleAImprimer, MemoireAImprimer
+from chorus.domain.tic.document import CertificatTicAImprimer
 
 CODE_CAPTCHA = "K7MPQ2"
 """The text every captcha of `SecretsPrevisibles` shows."""
@@ -69,6 +70,18 @@ class RenduSommaire:
         certificat = document.certificat
         return _document_sommaire(
             "Certificat de dépôt", certificat.numero, certificat.texte, certificat.empreinte
+        )
+
+    def certificat_depot_tic(self, document: CertificatTicAImprimer) -> bytes:
+        certificat = document.certificat
+        return _document_sommaire(
+            "Certificat de dépôt TIC/TICGN",
+            certificat.numero,
+            document.demandeur.siret,
+            str(certificat.annee),
+            *(f"{ligne.numero_facture} {ligne.montant}" for ligne in document.lignes),
+            str(certificat.montant_total),
+            certificat.empreinte,
         )
 
     def memoire(self, document: MemoireAImprimer) -> bytes:

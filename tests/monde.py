@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import attrs
 
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
@@ -64,6 +65,7 @@ def construire_chorus(
             ids=IdsSequentiels(),
             blobs=blobs or BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
             documents=documents or RenduSommaire(),
         ),
         reglages=reglages,

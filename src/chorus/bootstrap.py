@@ -10,6 +10,7 @@ from urllib.parse import unquote
 import attrs
 
 from chorus.adapters.pdf.rendu import RenduWeasyPrint
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.echecs_en_memoire import CompteurDEchecsEnMemoire
@@ -28,9 +29,12 @@ from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.courriels import DistributeurDeCourriels
 from chorus.services.documents import DocumentService
+from chorus.services.inscription_tic import InscriptionTicService
+from chorus.services.instruction_tic import InstructionTicService
 from chorus.services.memoires import MemoireService
 from chorus.services.retention import RetentionService
 from chorus.services.structures import StructureService
+from chorus.services.tic import DemandeTicService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
 
@@ -57,6 +61,9 @@ class Chorus:
     consultation: ConsultationService
     documents: DocumentService
     retention: RetentionService
+    tic: DemandeTicService
+    instruction_tic: InstructionTicService
+    inscription_tic: InscriptionTicService
 
 
 def assembler(
@@ -70,16 +77,17 @@ def assembler(
     """The use cases on `ports`; the account ports default to the production adapters
     (argon2id, the system's secrets, image captchas)."""
     consultation = ConsultationService(ports)
+    comptes = CompteService(
+        ports,
+        hacheur=hacheur or HacheurArgon2id(),
+        secrets=secrets or SecretsDuSysteme(),
+        dessinateur=dessinateur or _dessinateur_images(),
+        reglages=reglages or ReglagesComptes(),
+        echecs=CompteurDEchecsEnMemoire(),
+    )
     return Chorus(
         ports=ports,
-        comptes=CompteService(
-            ports,
-            hacheur=hacheur or HacheurArgon2id(),
-            secrets=secrets or SecretsDuSysteme(),
-            dessinateur=dessinateur or _dessinateur_images(),
-            reglages=reglages or ReglagesComptes(),
-            echecs=CompteurDEchecsEnMemoire(),
-        ),
+        comptes=comptes,
         utilisateurs=UtilisateurService(ports),
         structures=StructureService(ports),
         memoires=MemoireService(ports),
@@ -87,6 +95,9 @@ def assembler(
         consultation=consultation,
         documents=DocumentService(ports, consultation),
         retention=RetentionService(ports),
+        tic=DemandeTicService(ports),
+        instruction_tic=InstructionTicService(ports),
+        inscription_tic=InscriptionTicService(ports, comptes),
     )
 
 
@@ -177,6 +188,7 @@ def construire(
             ids=ids or IdsAleatoires(),
             blobs=ouvert.blobs,
             referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
             documents=RenduWeasyPrint(),
         ),
         reglages=reglages,
@@ -254,6 +266,9 @@ def construire_serveur(configuration: Configuration) -> Serveur:
             traitement=chorus.traitement,
             consultation=chorus.consultation,
             documents=chorus.documents,
+            tic=chorus.tic,
+            instruction_tic=chorus.instruction_tic,
+            inscription_tic=chorus.inscription_tic,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
         ),
@@ -301,6 +316,9 @@ def construire_tui(configuration: Configuration) -> ChorusApp:
             traitement=chorus.traitement,
             consultation=chorus.consultation,
             documents=chorus.documents,
+            tic=chorus.tic,
+            instruction_tic=chorus.instruction_tic,
+            inscription_tic=chorus.inscription_tic,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
             stockage=configuration.stockage,

@@ -78,6 +78,19 @@ def afficher_demo(donnees: DonneesDemo) -> str:
             )
             if m.certificat is not None:
                 lignes.append(f"  {'':<16} empreinte {m.certificat.empreinte}")
+    if donnees.demandes_tic:
+        lignes.append("")
+        lignes.append("Demandes de remboursement TIC/TICGN")
+        lignes.append(
+            f"  {'Numéro':<16} {'État':<22} {'Année':<6} {'Demandé':>12} {'Accordé':>12}  Structure"
+        )
+        for d in donnees.demandes_tic:
+            accorde = "" if d.montant_accorde is None else f"{en_francais(d.montant_accorde)} €"
+            lignes.append(
+                f"  {d.numero:<16} {d.statut.libelle:<22} {d.annee:<6} "
+                f"{en_francais(d.montant_total) + ' €':>12} {accorde:>12}  "
+                f"{noms.get(d.structure_id, '')}"
+            )
     return "\n".join(lignes)
 
 

@@ -26,6 +26,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from chorus.adapters.pdf.rendu import RenduWeasyPrint
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.blobs import BlobsSurDisque
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
@@ -65,6 +66,7 @@ def chorus(request: pytest.FixtureRequest, tmp_path: Path) -> Chorus:
             ids=IdsAleatoires(),
             blobs=blobs,
             referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
             documents=RenduWeasyPrint(),
         ),
         # The captcha is on: the test reads the code the image shows, as a person would.

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chorus.adapters.mail import ExpediteurEml, ExpediteurSmtp
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.storage.memory.stockage import DepotCourriels, MemoireVive
@@ -43,6 +44,7 @@ def ports(uow: UnitOfWork, horloge: HorlogeFixe) -> Ports:
         ids=IdsSequentiels(),
         blobs=BlobsEnMemoire(),
         referentiels=ReferentielsDuPaquet(),
+        bareme_tic=BaremeTicDuPaquet(),
         documents=RenduSommaire(),
     )
 

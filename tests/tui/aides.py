@@ -34,6 +34,9 @@ def services_tui(chorus: Chorus) -> ServicesTui:
         traitement=chorus.traitement,
         consultation=chorus.consultation,
         documents=chorus.documents,
+        tic=chorus.tic,
+        instruction_tic=chorus.instruction_tic,
+        inscription_tic=chorus.inscription_tic,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )

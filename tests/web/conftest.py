@@ -16,6 +16,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.storage.memory import BlobsEnMemoire, MemoireVive, UniteDeTravailEnMemoire
@@ -43,6 +44,9 @@ def services_web(chorus: Chorus) -> ServicesWeb:
         traitement=chorus.traitement,
         consultation=chorus.consultation,
         documents=chorus.documents,
+        tic=chorus.tic,
+        instruction_tic=chorus.instruction_tic,
+        inscription_tic=chorus.inscription_tic,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )
@@ -76,6 +80,7 @@ def chorus(horloge: HorlogeFixe, vive: MemoireVive, rendu: DocumentRenderer) -> 
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
             documents=rendu,
         ),
         reglages=ReglagesComptes(captcha_actif=False),

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from litestar.testing import TestClient
 
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.storage.memory import BlobsEnMemoire, MemoireVive, UniteDeTravailEnMemoire
@@ -223,6 +224,7 @@ def monde_partage(reglages: ReglagesWeb) -> Iterator[MondePartage]:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
             documents=RenduSommaire(),
         ),
         reglages=ReglagesComptes(captcha_actif=False),

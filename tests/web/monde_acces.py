@@ -2,6 +2,14 @@
 mémoires of structure A in every status the routes act on, mémoires of structure B, API
 tokens, back-office agents, and the bearer header of each actor.
 
+Both structures are also farms filing demandes de remboursement TIC/TICGN (a SIRET, a siège
+in the Rhône — eligible since 2018 —, the TIC espace opened, their bank account with its
+RIB): A has a draft, a sent and a rejected demande, B a draft and a sent one. A's
+consultant and modificateur hold the TIC habilitation of their level (the gestionnaires
+hold every habilitation from the structure's creation); the user limited to the PSY
+service and the API tokens hold Frais de justice habilitations only. An instructeur TIC
+works on every sent demande.
+
 It is built once through the use cases (fast), served by one app, and restored between two
 cells of the matrix: the memory store keeps its whole committed state in one `MemoireVive`
 whose aggregates are immutable, so a copy of its dicts is a complete snapshot (what a cell
@@ -11,7 +19,7 @@ wrote is undone by putting the copy back).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import attrs
@@ -22,11 +30,15 @@ from chorus.adapters.storage.memory import MemoireVive, UniteDeTravailEnMemoire
 from chorus.adapters.web import ReglagesWeb, creer_app
 from chorus.bootstrap import Chorus
 from chorus.domain.memoire import Memoire
-from chorus.domain.organisation import Profil, Structure
+from chorus.domain.organisation import Application, Profil, Structure
 from chorus.domain.pieces import TypePiece
+from chorus.domain.tic.bareme import ProduitTic
+from chorus.domain.tic.demande import DemandeTic, EvenementInstructionTic
+from chorus.domain.tic.statuts import ActionInstructionTic
 from chorus.domain.traitement import ActionTraitement
-from chorus.domain.utilisateur import Utilisateur
+from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.services.comptes import ReglagesComptes
+from chorus.services.tic import SaisieEnTeteTic, SaisieLigneTic
 from tests import monde as monde_services
 from tests.web import aides
 from tests.web.conftest import BASE_URL, services_web
@@ -51,6 +63,8 @@ AGENT_AILLEURS = "agent d'une autre juridiction"
 COMPTABLE = "comptable"
 JETON_CONSULTATION = "jeton d'API consultation"
 JETON_MODIFICATION = "jeton d'API modification"
+INSTRUCTEUR = "instructeur TIC"
+"""INSTRUCTEUR_TIC (no juridiction): instructs the sent demandes TIC of every structure."""
 
 ACTEURS = (
     ANONYME,
@@ -65,6 +79,7 @@ ACTEURS = (
     COMPTABLE,
     JETON_CONSULTATION,
     JETON_MODIFICATION,
+    INSTRUCTEUR,
 )
 
 JURIDICTION_A = "TJ-69123"
@@ -77,8 +92,18 @@ OUBLIEUX = "oublieux@exemple.fr"
 CANDIDAT = "candidat@exemple.fr"
 """A user whose request to join A waits for the gestionnaire."""
 
+INSTRUCTEUR_EMAIL = "instructeur.tic@dgfip.finances.gouv.fr"
+
+ANNEE_TIC_REJETEE = 2021
+"""The year of A's rejected demande: a new demande (or the duplicate) for it may be filed."""
+ANNEE_TIC_ENVOYEE = 2022
+ANNEE_TIC_BROUILLON = 2023
+"""The clock stands in June 2024: deliveries of 2021 to 2023 may be claimed, one demande
+per structure and year (but after a rejection)."""
+
 CARTE_GRISE = b"%PDF-1.4\n% carte grise\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
 PIECE_MEMOIRE = b"%PDF-1.4\n% requisition\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
+FACTURE = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n% facture "
 
 
 @attrs.frozen
@@ -111,6 +136,20 @@ class Memoires:
         ]
 
 
+@attrs.frozen
+class DemandesTic:
+    """One structure's demandes TIC, by status (as built)."""
+
+    brouillon: DemandeTic
+    """With one line and its invoice on the whole demande: ready to send."""
+    envoyee: DemandeTic
+    """With one line, its invoice, the RIB joined at sending and the certificat de dépôt."""
+    rejetee: DemandeTic | None = None
+
+    def tous(self) -> list[DemandeTic]:
+        return [d for d in (self.brouillon, self.envoyee, self.rejetee) if d is not None]
+
+
 @attrs.define
 class MondeAcces:
     chorus: Chorus
@@ -121,6 +160,9 @@ class MondeAcces:
     b: Structure
     memoires_a: Memoires
     memoires_b: Memoires
+    tic_a: DemandesTic
+    tic_b: DemandesTic
+    instructeur: Utilisateur
     piece_structure_id: str
     """A pièce of A's pool other than the RIB (a carte grise)."""
     piece_memoire_id: str
@@ -160,12 +202,14 @@ class MondeAcces:
     def identifiants_de_a(self) -> list[str]:
         """What would betray structure A in someone else's answer: its id, SIRET, raison
         sociale, its members' emails, and the id and numéros of each of its mémoires."""
-        return self._identifiants(self.a, self.memoires_a)
+        return self._identifiants(self.a, self.memoires_a, self.tic_a)
 
     def identifiants_de_b(self) -> list[str]:
-        return self._identifiants(self.b, self.memoires_b)
+        return self._identifiants(self.b, self.memoires_b, self.tic_b)
 
-    def _identifiants(self, structure: Structure, memoires: Memoires) -> list[str]:
+    def _identifiants(
+        self, structure: Structure, memoires: Memoires, demandes: DemandesTic
+    ) -> list[str]:
         valeurs = [structure.id, structure.identifiant, structure.raison_sociale]
         with self.chorus.ports.uow as uow:
             valeurs += [
@@ -173,6 +217,8 @@ class MondeAcces:
             ]
         for memoire in memoires.tous():
             valeurs += _numeros(memoire)
+        for demande in demandes.tous():
+            valeurs += [demande.id, demande.numero]
         return valeurs
 
     def memoires_de_a_hors_psy(self) -> list[str]:
@@ -239,6 +285,74 @@ def _memoires_de_b(m: monde_services.Monde) -> Memoires:
     return Memoires(brouillon=brouillon, envoye=envoye, paye=paye)
 
 
+def _demandes_tic(
+    chorus: Chorus,
+    gestionnaire_id: str,
+    structure: Structure,
+    instructeur: Utilisateur,
+    *,
+    rejetee: bool,
+) -> DemandesTic:
+    """The structure's TIC espace opened and its demandes filed through the use cases."""
+    tic = chorus.tic
+    chorus.structures.activer_espace_tic(gestionnaire_id, structure.id)
+    factures = iter(range(1, 100))
+
+    def prete(annee: int) -> DemandeTic:
+        demande = tic.creer(
+            gestionnaire_id,
+            SaisieEnTeteTic(
+                structure_id=structure.id,
+                annee=annee,
+                coordonnee_bancaire_id=structure.coordonnees_bancaires[0].id,
+                attestation_non_difficulte=True,
+            ),
+        )
+        numero = f"FAC-{structure.identifiant}-{annee}-{next(factures)}"
+        tic.ajouter_ligne(
+            gestionnaire_id,
+            demande.id,
+            SaisieLigneTic(
+                numero_facture=numero,
+                fournisseur="Coopérative du Val",
+                date_livraison=date(annee, 3, 10),
+                produit=ProduitTic.GAZOLE_NON_ROUTIER,
+                quantite="1000",
+            ),
+        )
+        tic.joindre_piece(
+            gestionnaire_id,
+            demande.id,
+            contenu=FACTURE + numero.encode() + b"\n",
+            nom_fichier="facture.pdf",
+            designation="Facture du fournisseur",
+        )
+        return tic.obtenir(gestionnaire_id, demande.id)
+
+    def envoyee(annee: int) -> DemandeTic:
+        return tic.envoyer(gestionnaire_id, prete(annee).id)
+
+    rejet: DemandeTic | None = None
+    if rejetee:
+        rejet = envoyee(ANNEE_TIC_REJETEE)
+        for reference, action in enumerate(
+            (ActionInstructionTic.MISE_A_DISPOSITION, ActionInstructionTic.REJET)
+        ):
+            rejet = chorus.instruction_tic.appliquer_evenement(
+                instructeur.id,
+                rejet.id,
+                EvenementInstructionTic.creer(
+                    action=action,
+                    reference=f"DDFIP-{structure.identifiant}-{reference}",
+                    date_evenement=chorus.ports.clock.maintenant(),
+                    motif="Factures illisibles" if action.motif_obligatoire else None,
+                ),
+            )
+    return DemandesTic(
+        envoyee=envoyee(ANNEE_TIC_ENVOYEE), brouillon=prete(ANNEE_TIC_BROUILLON), rejetee=rejet
+    )
+
+
 def construire(reglages_web: ReglagesWeb | None = None) -> Iterator[MondeAcces]:
     """Build the world and serve it; yields it with its test client open."""
     vive = MemoireVive()
@@ -277,6 +391,23 @@ def construire(reglages_web: ReglagesWeb | None = None) -> Iterator[MondeAcces]:
     )
     memoires_b = _memoires_de_b(m)
 
+    instructeur = chorus.utilisateurs.creer_agent(
+        email=INSTRUCTEUR_EMAIL, nom="Instructeur", prenom="TIC", role=RoleAgent.INSTRUCTEUR_TIC
+    )
+    for membre, profil in (
+        (m.consultant, Profil.CONSULTATION),
+        (m.modificateur, Profil.MODIFICATION),
+    ):
+        s.accorder_habilitation(
+            gid,
+            m.structure.id,
+            utilisateur_id=membre.id,
+            application=Application.TIC,
+            profil=profil,
+        )
+    tic_a = _demandes_tic(chorus, gid, m.structure, instructeur, rejetee=True)
+    tic_b = _demandes_tic(chorus, m.etranger.id, m.autre_structure, instructeur, rejetee=False)
+
     candidat = chorus.utilisateurs.creer_compte(
         email=CANDIDAT, nom="Candidat", prenom="Test", actif=True
     )
@@ -302,7 +433,11 @@ def construire(reglages_web: ReglagesWeb | None = None) -> Iterator[MondeAcces]:
         assert trouve is not None
         return trouve.id
 
-    habilitation_consultant = a.habilitations_de(m.consultant.id)[0].id
+    habilitation_consultant = next(
+        h.id
+        for h in a.habilitations_de(m.consultant.id)
+        if h.application is Application.FRAIS_DE_JUSTICE
+    )
 
     chorus.comptes.inscrire(
         email=NOUVEAU,
@@ -328,6 +463,7 @@ def construire(reglages_web: ReglagesWeb | None = None) -> Iterator[MondeAcces]:
         (AGENT, m.agent),
         (AGENT_AILLEURS, m.agent_ailleurs),
         (COMPTABLE, m.comptable),
+        (INSTRUCTEUR, instructeur),
     ):
         entetes[nom] = _session(chorus, utilisateur)
     entetes[JETON_CONSULTATION] = aides.entetes_de(jeton_consultation.secret)
@@ -348,6 +484,9 @@ def construire(reglages_web: ReglagesWeb | None = None) -> Iterator[MondeAcces]:
             b=s.obtenir(m.etranger.id, m.autre_structure.id),
             memoires_a=memoires_a,
             memoires_b=memoires_b,
+            tic_a=tic_a,
+            tic_b=tic_b,
+            instructeur=instructeur,
             piece_structure_id=carte_grise.id,
             piece_memoire_id=piece.id,
             rattachement_candidat=rattachement(candidat),

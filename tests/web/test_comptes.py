@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
@@ -178,6 +179,7 @@ def client_avec_captcha() -> Iterator[Client]:
             ids=IdsSequentiels(),
             blobs=BlobsEnMemoire(),
             referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
             documents=RenduSommaire(),
         ),
         reglages=ReglagesComptes(captcha_actif=True),

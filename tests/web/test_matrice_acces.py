@@ -8,6 +8,11 @@ managing the structure is for its gestionnaires; a habilitation limited to a ser
 only that service. The back office sees only its juridictions' mémoires (others: 404) and a
 prestataire has no access to it (403).
 
+Demandes TIC/TICGN follow the same rules with the TIC habilitation: consultation reads,
+modification writes, another structure's demande is « introuvable » (404). Their back
+office (/traitement/tic) is for the instructeurs TIC alone (anyone else: 403); it never
+knows a draft (404). The eligibility and rate lookups are public.
+
 One world (`tests.web.monde_acces`) is built once through the use cases; before each cell
 it is restored to its initial state, so a success never leaks into the next cell.
 After the request the store's whole committed state is compared with the state before:
@@ -35,11 +40,14 @@ from tests.web.monde_acces import (
     ACTEURS,
     AGENT,
     AGENT_AILLEURS,
+    ANNEE_TIC_BROUILLON,
+    ANNEE_TIC_REJETEE,
     ANONYME,
     COMPTABLE,
     CONSULTANT,
     ETRANGER,
     GESTIONNAIRE,
+    INSTRUCTEUR,
     JETON_CONSULTATION,
     JETON_MODIFICATION,
     JURIDICTION_A,
@@ -56,7 +64,7 @@ Statuts = dict[str, int]
 
 # -- who is who ---------------------------------------------------------------------------
 
-AGENTS = (AGENT, AGENT_AILLEURS, COMPTABLE)
+AGENTS = (AGENT, AGENT_AILLEURS, COMPTABLE, INSTRUCTEUR)
 HORS_DE_A = (ETRANGER, *AGENTS)
 """Authenticated actors who are not members of structure A."""
 MEMBRES_DE_A = (
@@ -79,10 +87,16 @@ LECTEURS_MEMOIRE = LECTEURS_STRUCTURE - {SERVICE_PSY}
 REDACTEURS = frozenset({MODIFICATEUR, GESTIONNAIRE, JETON_MODIFICATION})
 """Who may write a mémoire of A filed for no service (and the structure's pièces)."""
 GESTION = frozenset({GESTIONNAIRE})
+LECTEURS_TIC = frozenset({CONSULTANT, MODIFICATEUR, GESTIONNAIRE})
+"""Who holds a TIC habilitation on A (the PSY-only user and the API tokens hold Frais de
+justice ones only)."""
+REDACTEURS_TIC = frozenset({MODIFICATEUR, GESTIONNAIRE})
 
 DU, AU = "2024-01-01", "2024-12-31"
 CSV = {"Accept": "text/csv"}
 PDF = {"Accept": "application/pdf"}
+XLSX = {"Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+ODS = {"Accept": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
 def tous(statut: int) -> Statuts:
@@ -109,7 +123,14 @@ def traitement(agent: int, comptable: int, ailleurs: int) -> Statuts:
         AGENT: agent,
         COMPTABLE: comptable,
         AGENT_AILLEURS: ailleurs,
+        # An instructeur TIC has no part in the mémoires.
+        INSTRUCTEUR: 403,
     }
+
+
+def traitement_tic(instructeur: int) -> Statuts:
+    """A route of the TIC back office: the instructeurs TIC's alone."""
+    return {**authentifies(403), INSTRUCTEUR: instructeur}
 
 
 # -- the rows -----------------------------------------------------------------------------
@@ -202,6 +223,53 @@ def _s(w: MondeAcces) -> str:
     return f"/structures/{w.a.id}"
 
 
+def _t(w: MondeAcces) -> str:
+    """A's draft demande TIC (one line, its invoice)."""
+    return f"/tic/demandes/{w.tic_a.brouillon.id}"
+
+
+def _te(w: MondeAcces) -> str:
+    """A's sent demande TIC."""
+    return f"/tic/demandes/{w.tic_a.envoyee.id}"
+
+
+def _tt(w: MondeAcces, demande: Any) -> str:
+    """A demande TIC as the back office addresses it."""
+    return f"/traitement/tic/demandes/{_id(demande)}"
+
+
+def _corps_demande_tic(w: MondeAcces, **changements: Any) -> Json:
+    return {
+        "structure_id": w.a.id,
+        "annee": ANNEE_TIC_REJETEE,
+        "coordonnee_bancaire_id": w.coordonnee_a,
+        "attestation_non_difficulte": True,
+        **changements,
+    }
+
+
+CORPS_LIGNE_TIC: Json = {
+    "numero_facture": "FAC-MATRICE-1",
+    "fournisseur": "Négoce agricole du Rhône",
+    "date_livraison": f"{ANNEE_TIC_BROUILLON}-04-02",
+    "produit": "GAZOLE_NON_ROUTIER",
+    "quantite": "850",
+}
+
+
+def _recherche_tic(entetes: dict[str, str]) -> Callable[[MondeAcces], Requete]:
+    return lambda w: Requete("GET", "/tic/demandes", entetes=entetes)
+
+
+def _evenement_tic(action: str, **champs: str) -> Json:
+    return {
+        "action": action,
+        "date_evenement": "2024-06-14T12:00:00+02:00",
+        "reference_evenement": f"MATRICE-TIC-{action}",
+        **champs,
+    }
+
+
 def _id(memoire: Any) -> str:
     assert memoire is not None
     identifiant: str = memoire.id
@@ -225,6 +293,26 @@ LIGNES: list[Ligne] = [
                 "reponse_secrete": aides.REPONSE,
                 "captcha_id": "sans-objet",
                 "captcha_reponse": "sans-objet",
+            },
+        ),
+        tous(201),
+    ),
+    Ligne(
+        "POST /tic/inscriptions",
+        lambda w: Requete(
+            "POST",
+            "/tic/inscriptions",
+            json={
+                "siret": "80112233400015",
+                "captcha_id": "sans-objet",
+                "captcha_reponse": "sans-objet",
+                "service": "TIC",
+                "option": "FOURNISSEUR_PRINCIPAL",
+                "utilisateur": {"email": "gaec@exemple.fr", "nom": "Terre", "prenom": "Jean"},
+                "structure": {
+                    "raison_sociale": "GAEC des Prés",
+                    "adresse": {"ligne1": "Le Bourg", "code_postal": "72000", "ville": "Le Mans"},
+                },
             },
         ),
         tous(201),
@@ -757,6 +845,194 @@ LIGNES: list[Ligne] = [
         lambda w: Requete("GET", f"/traitement/memoires/{w.memoires_a.envoye.id}/document"),
         traitement(200, 200, 404),
     ),
+    # -- demandes TIC/TICGN (public lookups) ---------------------------------------------
+    Ligne(
+        "GET /tic/eligibilite",
+        lambda w: Requete("GET", "/tic/eligibilite", params={"code_postal": "69001"}),
+        tous(200),
+    ),
+    Ligne(
+        "GET /tic/taux",
+        lambda w: Requete(
+            "GET", "/tic/taux", params={"produit": "GAZOLE_NON_ROUTIER", "annee": "2023"}
+        ),
+        tous(200),
+    ),
+    # -- demandes TIC/TICGN (the demandeur) ----------------------------------------------
+    Ligne(
+        "POST /tic/demandes",
+        # A's demande of that year was rejected: a new one may be filed.
+        lambda w: Requete("POST", "/tic/demandes", json=_corps_demande_tic(w)),
+        sur_a(201, REDACTEURS_TIC),
+    ),
+    Ligne("GET /tic/demandes", lambda w: Requete("GET", "/tic/demandes"), authentifies(200)),
+    *(
+        Ligne(
+            "GET /tic/demandes",
+            _recherche_tic(entetes),
+            authentifies(200),
+            variante=format_,
+        )
+        for format_, entetes in (("CSV", CSV), ("XLSX", XLSX), ("ODS", ODS))
+    ),
+    Ligne(
+        "GET /tic/demandes/{demande_id}",
+        lambda w: Requete("GET", _t(w)),
+        sur_a(200, LECTEURS_TIC),
+    ),
+    Ligne(
+        "GET /tic/demandes/{demande_id}",
+        lambda w: Requete("GET", _te(w)),
+        sur_a(200, LECTEURS_TIC),
+        variante="envoyée",
+    ),
+    Ligne(
+        "PATCH /tic/demandes/{demande_id}",
+        lambda w: Requete("PATCH", _t(w), json={"attestation_non_difficulte": True}),
+        sur_a(200, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "DELETE /tic/demandes/{demande_id}",
+        lambda w: Requete("DELETE", _t(w)),
+        sur_a(204, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "POST /tic/demandes/{demande_id}/lignes",
+        lambda w: Requete("POST", f"{_t(w)}/lignes", json=CORPS_LIGNE_TIC),
+        sur_a(201, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "PUT /tic/demandes/{demande_id}/lignes/{numero_ligne}",
+        lambda w: Requete("PUT", f"{_t(w)}/lignes/1", json=CORPS_LIGNE_TIC),
+        sur_a(200, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "DELETE /tic/demandes/{demande_id}/lignes/{numero_ligne}",
+        lambda w: Requete("DELETE", f"{_t(w)}/lignes/1"),
+        sur_a(204, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "POST /tic/demandes/{demande_id}/pieces-jointes",
+        lambda w: Requete(
+            "POST",
+            f"{_t(w)}/pieces-jointes",
+            fichiers=_fichier("facture-2.pdf", aides.PDF + b"% facture 2\n"),
+            donnees={"type_piece": "FACTURE", "numero_ligne": "1"},
+        ),
+        sur_a(201, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "POST /tic/demandes/{demande_id}/pieces-jointes",
+        lambda w: Requete(
+            "POST", f"{_t(w)}/pieces-jointes", json={"piece_structure_id": w.piece_structure_id}
+        ),
+        sur_a(201, REDACTEURS_TIC),
+        variante="import d'une pièce de la structure",
+    ),
+    Ligne(
+        "GET /tic/demandes/{demande_id}/pieces-jointes/{piece_id}",
+        lambda w: Requete("GET", f"{_t(w)}/pieces-jointes/{w.tic_a.brouillon.pieces[0].id}"),
+        sur_a(200, LECTEURS_TIC),
+    ),
+    Ligne(
+        "DELETE /tic/demandes/{demande_id}/pieces-jointes/{piece_id}",
+        lambda w: Requete("DELETE", f"{_t(w)}/pieces-jointes/{w.tic_a.brouillon.pieces[0].id}"),
+        sur_a(204, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "POST /tic/demandes/{demande_id}/envoi",
+        lambda w: Requete("POST", f"{_t(w)}/envoi"),
+        sur_a(200, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "POST /tic/demandes/{demande_id}/duplication",
+        lambda w: Requete("POST", f"/tic/demandes/{_id(w.tic_a.rejetee)}/duplication"),
+        sur_a(201, REDACTEURS_TIC),
+    ),
+    Ligne(
+        "GET /tic/demandes/{demande_id}/certificat-depot",
+        lambda w: Requete("GET", f"{_te(w)}/certificat-depot"),
+        sur_a(200, LECTEURS_TIC),
+    ),
+    Ligne(
+        "GET /tic/demandes/{demande_id}/certificat-depot",
+        lambda w: Requete("GET", f"{_t(w)}/certificat-depot"),
+        sur_a(409, LECTEURS_TIC),
+        variante="brouillon",
+    ),
+    Ligne("GET /tic/suivi", lambda w: Requete("GET", "/tic/suivi"), authentifies(200)),
+    Ligne(
+        "GET /tableau-de-bord/tic",
+        lambda w: Requete("GET", "/tableau-de-bord/tic"),
+        authentifies(200),
+    ),
+    # -- demandes TIC/TICGN (the instructeurs) -------------------------------------------
+    Ligne(
+        "GET /traitement/tic/demandes",
+        lambda w: Requete("GET", "/traitement/tic/demandes"),
+        traitement_tic(200),
+    ),
+    Ligne(
+        "GET /traitement/tic/demandes",
+        lambda w: Requete("GET", "/traitement/tic/demandes", entetes=CSV),
+        traitement_tic(200),
+        variante="CSV",
+    ),
+    Ligne(
+        "GET /traitement/tic/tableau-de-bord",
+        lambda w: Requete("GET", "/traitement/tic/tableau-de-bord"),
+        traitement_tic(200),
+    ),
+    Ligne(
+        "GET /traitement/tic/demandes/{demande_id}",
+        lambda w: Requete("GET", _tt(w, w.tic_a.envoyee)),
+        traitement_tic(200),
+    ),
+    Ligne(
+        "GET /traitement/tic/demandes/{demande_id}",
+        lambda w: Requete("GET", _tt(w, w.tic_a.brouillon)),
+        # A draft was never transmitted: the instructeur does not know it.
+        traitement_tic(404),
+        variante="brouillon",
+    ),
+    Ligne(
+        "POST /traitement/tic/demandes/{demande_id}/evenements",
+        lambda w: Requete(
+            "POST",
+            f"{_tt(w, w.tic_a.envoyee)}/evenements",
+            json=_evenement_tic("MISE_A_DISPOSITION"),
+        ),
+        traitement_tic(200),
+    ),
+    Ligne(
+        "POST /traitement/tic/demandes/{demande_id}/evenements",
+        lambda w: Requete(
+            "POST",
+            f"{_tt(w, w.tic_a.brouillon)}/evenements",
+            json=_evenement_tic("MISE_A_DISPOSITION"),
+        ),
+        traitement_tic(404),
+        variante="brouillon",
+    ),
+    Ligne(
+        "GET /traitement/tic/demandes/{demande_id}/pieces-jointes/{piece_id}",
+        lambda w: Requete(
+            "GET",
+            f"{_tt(w, w.tic_a.envoyee)}/pieces-jointes/{w.tic_a.envoyee.pieces[0].id}",
+        ),
+        traitement_tic(200),
+    ),
+    Ligne(
+        "GET /traitement/tic/demandes/{demande_id}/certificat-depot",
+        lambda w: Requete("GET", f"{_tt(w, w.tic_a.envoyee)}/certificat-depot"),
+        traitement_tic(200),
+    ),
+    Ligne(
+        "GET /traitement/tic/demandes/{demande_id}/certificat-depot",
+        lambda w: Requete("GET", f"{_tt(w, w.tic_a.brouillon)}/certificat-depot"),
+        traitement_tic(404),
+        variante="brouillon",
+    ),
 ]
 
 # Cells that answer otherwise today: the defect is written in /tmp/issue4/defauts_matrice.md.
@@ -935,6 +1211,72 @@ OBJETS_DE_B: list[tuple[str, Callable[[MondeAcces], Requete]]] = [
         "GET /memoires/{memoire_id}/document",
         lambda w: Requete("GET", f"/memoires/{w.memoires_b.envoye.id}/document"),
     ),
+    (
+        "POST /tic/demandes",
+        lambda w: Requete(
+            "POST",
+            "/tic/demandes",
+            json=_corps_demande_tic(
+                w, structure_id=w.b.id, coordonnee_bancaire_id=w.b.coordonnees_bancaires[0].id
+            ),
+        ),
+    ),
+    (
+        "GET /tic/demandes/{demande_id}",
+        lambda w: Requete("GET", f"/tic/demandes/{w.tic_b.brouillon.id}"),
+    ),
+    (
+        "GET /tic/demandes/{demande_id} (envoyée)",
+        lambda w: Requete("GET", f"/tic/demandes/{w.tic_b.envoyee.id}"),
+    ),
+    (
+        "PATCH /tic/demandes/{demande_id}",
+        lambda w: Requete(
+            "PATCH",
+            f"/tic/demandes/{w.tic_b.brouillon.id}",
+            json={"attestation_non_difficulte": True},
+        ),
+    ),
+    (
+        "DELETE /tic/demandes/{demande_id}",
+        lambda w: Requete("DELETE", f"/tic/demandes/{w.tic_b.brouillon.id}"),
+    ),
+    (
+        "POST /tic/demandes/{demande_id}/lignes",
+        lambda w: Requete(
+            "POST", f"/tic/demandes/{w.tic_b.brouillon.id}/lignes", json=CORPS_LIGNE_TIC
+        ),
+    ),
+    (
+        "DELETE /tic/demandes/{demande_id}/lignes/{numero_ligne}",
+        lambda w: Requete("DELETE", f"/tic/demandes/{w.tic_b.brouillon.id}/lignes/1"),
+    ),
+    (
+        "POST /tic/demandes/{demande_id}/envoi",
+        lambda w: Requete("POST", f"/tic/demandes/{w.tic_b.brouillon.id}/envoi"),
+    ),
+    (
+        "POST /tic/demandes/{demande_id}/duplication",
+        lambda w: Requete("POST", f"/tic/demandes/{w.tic_b.envoyee.id}/duplication"),
+    ),
+    (
+        "GET /tic/demandes/{demande_id}/pieces-jointes/{piece_id}",
+        lambda w: Requete(
+            "GET",
+            f"/tic/demandes/{w.tic_b.envoyee.id}/pieces-jointes/{w.tic_b.envoyee.pieces[0].id}",
+        ),
+    ),
+    (
+        "DELETE /tic/demandes/{demande_id}/pieces-jointes/{piece_id}",
+        lambda w: Requete(
+            "DELETE",
+            f"/tic/demandes/{w.tic_b.brouillon.id}/pieces-jointes/{w.tic_b.brouillon.pieces[0].id}",
+        ),
+    ),
+    (
+        "GET /tic/demandes/{demande_id}/certificat-depot",
+        lambda w: Requete("GET", f"/tic/demandes/{w.tic_b.envoyee.id}/certificat-depot"),
+    ),
 ]
 
 
@@ -1109,6 +1451,38 @@ REFERENCES_CROISEES: list[tuple[str, Callable[[MondeAcces], Requete]]] = [
         "retrait, d'un mémoire de A, d'une pièce d'un mémoire de B",
         lambda w: Requete("DELETE", f"{_m(w)}/pieces-jointes/{w.memoires_b.envoye.pieces[0].id}"),
     ),
+    (
+        "demande TIC de A payée sur les coordonnées bancaires de B",
+        lambda w: Requete(
+            "POST",
+            "/tic/demandes",
+            json=_corps_demande_tic(w, coordonnee_bancaire_id=w.b.coordonnees_bancaires[0].id),
+        ),
+    ),
+    (
+        "brouillon TIC de A basculé sur les coordonnées bancaires de B",
+        lambda w: Requete(
+            "PATCH", _t(w), json={"coordonnee_bancaire_id": w.b.coordonnees_bancaires[0].id}
+        ),
+    ),
+    (
+        "brouillon TIC de A basculé sur la structure B",
+        lambda w: Requete("PATCH", _t(w), json={"structure_id": w.b.id}),
+    ),
+    (
+        "import d'une pièce de B dans un brouillon TIC de A",
+        lambda w: Requete(
+            "POST", f"{_t(w)}/pieces-jointes", json={"piece_structure_id": w.b.pieces[0].id}
+        ),
+    ),
+    (
+        "téléchargement, dans une demande TIC de A, d'une pièce d'une demande de B",
+        lambda w: Requete("GET", f"{_te(w)}/pieces-jointes/{w.tic_b.envoyee.pieces[0].id}"),
+    ),
+    (
+        "retrait, d'un brouillon TIC de A, d'une pièce d'un brouillon de B",
+        lambda w: Requete("DELETE", f"{_t(w)}/pieces-jointes/{w.tic_b.brouillon.pieces[0].id}"),
+    ),
 ]
 
 
@@ -1141,6 +1515,7 @@ def _lectures(w: MondeAcces, cible: str, voisine: str) -> dict[str, Requete]:
     """Every answer where an actor could see something of `cible` (a structure id), the
     lists filtered on it included; `voisine` is the actor's own structure, if any."""
     memoire_cible = w.memoires_a.envoye if cible == w.a.id else w.memoires_b.envoye
+    demande_cible = (w.tic_a if cible == w.a.id else w.tic_b).envoyee
     lectures = {
         "GET /moi": Requete("GET", "/moi"),
         "GET /structures": Requete("GET", "/structures"),
@@ -1171,6 +1546,22 @@ def _lectures(w: MondeAcces, cible: str, voisine: str) -> dict[str, Requete]:
         ),
         "GET /liste-fiscale?structure_id=…": Requete(
             "GET", "/liste-fiscale", params={"structure_id": cible, "du": DU, "au": AU}
+        ),
+        "GET /tic/demandes": Requete("GET", "/tic/demandes", params={"par_page": "500"}),
+        "GET /tic/demandes (CSV)": Requete("GET", "/tic/demandes", entetes=CSV),
+        "GET /tic/demandes?structure_id=…": Requete(
+            "GET", "/tic/demandes", params={"structure_id": cible}
+        ),
+        "GET /tic/demandes?numero=…": Requete(
+            "GET", "/tic/demandes", params={"numero": demande_cible.numero}
+        ),
+        "GET /tic/suivi": Requete("GET", "/tic/suivi", params={"limite": "500"}),
+        "GET /tableau-de-bord/tic": Requete("GET", "/tableau-de-bord/tic"),
+        "GET /traitement/tic/demandes": Requete(
+            "GET", "/traitement/tic/demandes", params={"par_page": "500"}
+        ),
+        "GET /traitement/tic/demandes?structure_id=…": Requete(
+            "GET", "/traitement/tic/demandes", params={"structure_id": cible}
         ),
     }
     if voisine:
@@ -1314,6 +1705,56 @@ def test_un_utilisateur_limite_a_un_service_ne_voit_que_ce_service(w: MondeAcces
     for nom, requete in _lectures(w, w.a.id, w.a.id).items():
         texte = envoyer(w, requete, SERVICE_PSY).text
         assert [c for c in cachees if c in texte] == [], nom
+
+
+def test_les_demandes_tic_se_limitent_aux_habilitations_tic(w: MondeAcces) -> None:
+    """Search, export, suivi and tableau de bord count the demandes of the structures
+    where the user holds a TIC habilitation, and nothing else; the instructeur counts every
+    sent demande, of either structure, and never a draft."""
+    ids_a = sorted(d.id for d in w.tic_a.tous())
+    ids_b = sorted(d.id for d in w.tic_b.tous())
+    for acteur, attendus, structure in (
+        (CONSULTANT, ids_a, w.a.id),
+        (GESTIONNAIRE, ids_a, w.a.id),
+        (ETRANGER, ids_b, w.b.id),
+    ):
+        page = envoyer(
+            w, Requete("GET", "/tic/demandes", params={"par_page": "500"}), acteur
+        ).json()
+        assert sorted(e["id"] for e in page["elements"]) == attendus, acteur
+        assert page["total"] == len(attendus)
+        assert _total_csv(w, acteur, "/tic/demandes") == len(attendus)
+        tableau = envoyer(w, Requete("GET", "/tableau-de-bord/tic"), acteur).json()
+        assert [(t["structure_id"], t["total"]) for t in tableau] == [(structure, len(attendus))]
+        suivi = envoyer(w, Requete("GET", "/tic/suivi"), acteur).json()["evenements"]
+        assert suivi, acteur
+        assert {e["structure_id"] for e in suivi} == {structure}
+    # Members of A without a TIC habilitation, and every agent, see no demande at all.
+    for acteur in (
+        SANS_HABILITATION,
+        SERVICE_PSY,
+        JETON_CONSULTATION,
+        JETON_MODIFICATION,
+        *AGENTS,
+    ):
+        assert _total(w, acteur, "/tic/demandes") == 0, acteur
+        assert envoyer(w, Requete("GET", "/tableau-de-bord/tic"), acteur).json() == [], acteur
+        suivi = envoyer(w, Requete("GET", "/tic/suivi"), acteur).json()
+        assert suivi == {"evenements": []}, acteur
+
+    transmises = sorted(
+        d.id for d in (*w.tic_a.tous(), *w.tic_b.tous()) if d.certificat is not None
+    )
+    assert len(transmises) == 3
+    page = envoyer(
+        w, Requete("GET", "/traitement/tic/demandes", params={"par_page": "500"}), INSTRUCTEUR
+    ).json()
+    assert sorted(e["id"] for e in page["elements"]) == transmises
+    assert page["total"] == len(transmises)
+    assert _total_csv(w, INSTRUCTEUR, "/traitement/tic/demandes") == len(transmises)
+    tableau = envoyer(w, Requete("GET", "/traitement/tic/tableau-de-bord"), INSTRUCTEUR).json()
+    assert tableau["total"] == len(transmises)
+    assert tableau["statuts"]["BROUILLON"] == 0
 
 
 # -- API tokens ----------------------------------------------------------------------------

@@ -651,7 +651,7 @@ def test_formulaire_multipart_mal_rempli(banc: Banc) -> None:
         # A text part named "fichier" (no file name) is no file.
         ({"files": {**type_seul, "fichier": (None, "texte")}}, "fichier"),
         ({"files": fichier}, "type_piece"),
-        ({"files": fichier, "data": {"type_piece": "FACTURE"}}, "type_piece"),
+        ({"files": fichier, "data": {"type_piece": "BON_DE_LIVRAISON"}}, "type_piece"),
         ({"files": fichier, "data": {"type_piece": ["AUTRE", "DEVIS"]}}, "type_piece"),
         ({"files": {**fichier, "autre": ("b.pdf", PDF, "application/pdf")}}, "autre"),
     ]

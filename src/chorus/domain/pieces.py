@@ -31,6 +31,7 @@ class TypePiece(enum.Enum):
     BORDEREAU_FRAIS = "BORDEREAU_FRAIS"
     DEVIS = "DEVIS"
     COORDONNEE_BANCAIRE = "COORDONNEE_BANCAIRE"
+    FACTURE = "FACTURE"
     AUTRE = "AUTRE"
 
     @property
@@ -42,6 +43,7 @@ class TypePiece(enum.Enum):
             TypePiece.BORDEREAU_FRAIS: "Bordereau des frais de déplacement et d'affranchissement",
             TypePiece.DEVIS: "Devis ou bon de commande",
             TypePiece.COORDONNEE_BANCAIRE: "Coordonnée bancaire",
+            TypePiece.FACTURE: "Facture de livraison (TIC/TICGN)",
             TypePiece.AUTRE: "Autre",
         }[self]
 

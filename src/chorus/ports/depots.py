@@ -16,6 +16,7 @@ from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import MemoireQueries, ResumeMemoire
+from chorus.ports.tic import DemandeTicRepository
 
 
 class StructureRepository(Protocol):
@@ -224,6 +225,9 @@ class UnitOfWork(Protocol):
 
     @property
     def courriels(self) -> CourrielRepository: ...
+
+    @property
+    def demandes_tic(self) -> DemandeTicRepository: ...
 
     def __enter__(self) -> Self: ...
 

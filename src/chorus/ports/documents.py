@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from chorus.domain.documents import CertificatAImprimer, ListeFiscaleAImprimer, MemoireAImprimer
+from chorus.domain.tic.document import CertificatTicAImprimer
 
 
 class DocumentRenderer(Protocol):
@@ -27,4 +28,10 @@ class DocumentRenderer(Protocol):
 
     def liste_fiscale(self, document: ListeFiscaleAImprimer) -> bytes:
         """The liste fiscale of a period with its totals, dated when it was issued."""
+        ...
+
+    def certificat_depot_tic(self, document: CertificatTicAImprimer) -> bytes:
+        """The certificat de dépôt of a demande de remboursement TIC/TICGN (« Exporter en
+        pdf »), dated at the sending, with its lines, totals and pièces; the canonical
+        serialisation of the demande is joined to the file."""
         ...

@@ -115,7 +115,7 @@ class JetonApiCree:
     """Shown once, never stored."""
 
 
-class _Formulaire:
+class Formulaire:
     """Checks every field of a form and refuses once with all the faulty fields, so that a
     person filling it in corrects everything in one go."""
 
@@ -226,7 +226,21 @@ class CompteService:
         attendue = empreinte_du_secret(f"{captcha.id}:{_code_captcha(reponse)}")
         return captcha if hmac.compare_digest(attendue, captcha.empreinte) else None
 
-    def _bruler_captcha(self, captcha_id: object) -> None:
+    def depenser_captcha(
+        self, uow: UnitOfWork, captcha_id: object, reponse: object, maintenant: datetime
+    ) -> None:
+        """Spend a sign-up's captcha inside the sign-up's writing unit of work (checked
+        there, so that two requests with the same right answer cannot both spend it); wrong,
+        expired or spent → `ValidationError(champ="captcha_reponse")`. Nothing is looked at
+        with `captcha_actif` False. Used by `inscrire` and the TIC inscription."""
+        if not self._reglages.captcha_actif:
+            return
+        captcha = self._captcha_juste(uow, captcha_id, reponse, maintenant)
+        if captcha is None:
+            raise ValidationError(_CAPTCHA_INCORRECT, champ="captcha_reponse")
+        uow.jetons.enregistrer(captcha.utiliser(maintenant))
+
+    def bruler_captcha(self, captcha_id: object) -> None:
         """Spend a captcha whatever became of the sign-up it came with (a unit of work of its
         own, committed although the sign-up is refused): one image allows one guess."""
         if not isinstance(captcha_id, str) or not captcha_id:
@@ -267,7 +281,7 @@ class CompteService:
         captcha (deliberately: otherwise one solved image would allow unlimited guesses of
         registered emails). With `captcha_actif` False, no captcha is looked at."""
         maintenant = self._p.clock.maintenant()
-        formulaire = _Formulaire()
+        formulaire = Formulaire()
         compte = formulaire.lire(
             lambda: Utilisateur.creer(
                 id=self._p.ids.nouveau(),
@@ -298,36 +312,35 @@ class CompteService:
             with self._p.uow as uow:
                 juste = self._captcha_juste(uow, captcha_id, captcha_reponse, maintenant)
             if juste is None:
-                self._bruler_captcha(captcha_id)
+                self.bruler_captcha(captcha_id)
                 raise ValidationError(_CAPTCHA_INCORRECT, champ="captcha_reponse")
 
         compte = compte.avec_mot_de_passe(self._hacheur.hacher(mot_de_passe))
         compte = compte.avec_question_secrete(question, self._hacheur.hacher(reponse))
         try:
             with self._p.uow as uow:
-                if captcha_actif:
-                    # Again, in the writing unit of work: two requests with the same right
-                    # answer cannot both spend it.
-                    captcha = self._captcha_juste(uow, captcha_id, captcha_reponse, maintenant)
-                    if captcha is None:
-                        raise ValidationError(_CAPTCHA_INCORRECT, champ="captcha_reponse")
-                    uow.jetons.enregistrer(captcha.utiliser(maintenant))
+                # Again, in the writing unit of work: two requests with the same right answer
+                # cannot both spend it.
+                self.depenser_captcha(uow, captcha_id, captcha_reponse, maintenant)
                 if uow.utilisateurs.par_email(compte.email) is not None:
                     raise Conflit(
                         "Un compte existe déjà avec cette adresse électronique.", champ="email"
                     )
                 uow.utilisateurs.ajouter(compte)
-                self._envoyer_activation(uow, compte, maintenant)
+                self.envoyer_activation(uow, compte, maintenant)
                 uow.commit()
         except DomainError:
             if captcha_actif:
-                self._bruler_captcha(captcha_id)
+                self.bruler_captcha(captcha_id)
             raise
         return compte
 
-    def _envoyer_activation(
+    def envoyer_activation(
         self, uow: UnitOfWork, utilisateur: Utilisateur, maintenant: datetime
     ) -> None:
+        """Store an ACTIVATION link for `utilisateur` and queue its email, in the caller's
+        unit of work (`inscrire`, the TIC inscription, a pending account's « mot de passe
+        oublié »)."""
         secret = self._nouveau_lien(uow, utilisateur, NatureJeton.ACTIVATION, maintenant)
         lien = f"{self._url_de_base}/activation?jeton={secret}"
         duree = _en_minutes(self._reglages.duree_lien)
@@ -399,7 +412,7 @@ class CompteService:
     ) -> tuple[str, str, str]:
         """Check and hash what an account without password chooses at activation: (hash of
         the password, question, hash of the normalised answer)."""
-        formulaire = _Formulaire()
+        formulaire = Formulaire()
         obligatoire = "Ce champ est obligatoire pour activer ce compte."
         if mot_de_passe is None:
             formulaire.refuser(obligatoire, "mot_de_passe")
@@ -435,7 +448,7 @@ class CompteService:
             if utilisateur is None or utilisateur.est_technique:
                 return
             if utilisateur.statut is StatutUtilisateur.EN_ATTENTE_ACTIVATION:
-                self._envoyer_activation(uow, utilisateur, maintenant)
+                self.envoyer_activation(uow, utilisateur, maintenant)
             elif utilisateur.empreinte_reponse_secrete is None:
                 self._courriel(
                     uow,
@@ -675,7 +688,7 @@ class CompteService:
         A non-member gets `NonTrouve`, a member who is not gestionnaire `AccesRefuse`; the
         libellé is required (≤ 100 characters)."""
         maintenant = self._p.clock.maintenant()
-        formulaire = _Formulaire()
+        formulaire = Formulaire()
         libelle_propre = formulaire.lire(lambda: texte_obligatoire(libelle, "libelle", maximum=100))
         if not isinstance(profil, Profil):
             formulaire.refuser("Le profil est CONSULTATION ou MODIFICATION.", "profil")

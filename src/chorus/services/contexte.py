@@ -7,6 +7,7 @@ import attrs
 from chorus.domain.errors import ConflitDeVersion
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.bareme_tic import SourceDuBaremeTic
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.documents import DocumentRenderer
 from chorus.ports.referentiels import Referentiels
@@ -21,6 +22,7 @@ class Ports:
     blobs: BlobStore
     referentiels: Referentiels
     documents: DocumentRenderer
+    bareme_tic: SourceDuBaremeTic
 
     def nouvelle_piece(
         self,

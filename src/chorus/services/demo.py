@@ -23,12 +23,14 @@ from chorus.domain.organisation import (
     TypeStructure,
 )
 from chorus.domain.pieces import TypePiece
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.requetes import PAR_PAGE_MAXIMUM, CleDeTri, FiltresMemoire, Pagination, Tri
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
+from chorus.services.demo_tic import EMAILS_DEMO_TIC, charger_demo_tic
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.traitement import TraitementService
@@ -39,8 +41,8 @@ EMAIL_TEMOIN = "claire.martin@demo.chorus.fr"
 MOT_DE_PASSE_DEMO = "Demo-Chorus-2026"
 """Every demo account's password (printed by `chorus demo`): a demo, not a secret."""
 
-# Every demo account, in the order they are created and shown.
-EMAILS_DEMO = (
+# The frais de justice part's accounts, in the order they are created and shown.
+_EMAILS_FRAIS_DE_JUSTICE = (
     EMAIL_TEMOIN,
     "paul.durand@expertises-durand.fr",
     "sophie.bernard@expertises-durand.fr",
@@ -51,6 +53,8 @@ EMAILS_DEMO = (
     "greffe.frais@tj-lille.justice.fr",
     "comptable@dgfip.finances.gouv.fr",
 )
+# Every demo account, in the order they are created and shown.
+EMAILS_DEMO = (*_EMAILS_FRAIS_DE_JUSTICE, *EMAILS_DEMO_TIC)
 
 # A minimal, well-formed one-page PDF: enough to be recognised by its content.
 PDF_DEMO = (
@@ -69,6 +73,7 @@ class DonneesDemo:
     structures: tuple[Structure, ...]
     memoires: tuple[Memoire, ...]
     deja_chargee: bool = False
+    demandes_tic: tuple[DemandeTic, ...] = ()
 
 
 class _Chargeur:
@@ -218,7 +223,9 @@ def _ligne(
 def _deja_chargee(c: _Chargeur) -> DonneesDemo:
     """What a previous load left (on a persistent store), shown as the first load was."""
     utilisateurs = tuple(
-        u for u in (c.utilisateurs.par_email(email) for email in EMAILS_DEMO) if u is not None
+        u
+        for u in (c.utilisateurs.par_email(email) for email in _EMAILS_FRAIS_DE_JUSTICE)
+        if u is not None
     )
     structures: dict[str, Structure] = {}
     memoires: list[Memoire] = []
@@ -251,6 +258,13 @@ def charger_demo(ports: Ports, comptes: CompteService | None = None) -> DonneesD
     """Create the demo accounts, structures and mémoires (once); with `comptes`, give every
     demo account that has none the password `MOT_DE_PASSE_DEMO`, so that one can log in."""
     donnees = _charger(ports)
+    tic = charger_demo_tic(ports)
+    donnees = attrs.evolve(
+        donnees,
+        utilisateurs=(*donnees.utilisateurs, *tic.utilisateurs),
+        structures=(*donnees.structures, *tic.structures),
+        demandes_tic=tic.demandes,
+    )
     if comptes is None:
         return donnees
     utilisateurs = UtilisateurService(ports)

@@ -163,14 +163,16 @@ class RetentionService:
         self, adresses: frozenset[str], *, simulation: bool, sauf: frozenset[str] = frozenset()
     ) -> list[int]:
         """The sizes of the contents deleted among `adresses`: those no mémoire (but those
-        of `sauf`, in a simulation, where they are listed but still there) and no
-        structure's pool refers to."""
+        of `sauf`, in a simulation, where they are listed but still there), no
+        structure's pool and no demande TIC refers to."""
         if not adresses:
             return []
         with self._p.uow.lecture() as uow:
-            references = uow.memoires.contenus_references(
-                adresses, sauf=sauf
-            ) | uow.structures.contenus_references(adresses)
+            references = (
+                uow.memoires.contenus_references(adresses, sauf=sauf)
+                | uow.structures.contenus_references(adresses)
+                | uow.demandes_tic.contenus_references(adresses)
+            )
         tailles: list[int] = []
         for adresse in sorted(adresses - references):
             if simulation:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chorus.adapters.mail import BoucleDEnvoi, ExpediteurSmtp
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
 from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
 from chorus.adapters.systeme.horloges import HorlogeFixe
@@ -46,6 +47,7 @@ class Chaine:
                 ids=IdsSequentiels(),
                 blobs=BlobsEnMemoire(),
                 referentiels=ReferentielsDuPaquet(),
+                bareme_tic=BaremeTicDuPaquet(),
                 documents=RenduSommaire(),
             ),
             ExpediteurSmtp("127.0.0.1", serveur.port),

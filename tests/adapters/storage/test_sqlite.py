@@ -115,6 +115,7 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         "0005_filtres_dans_l_ordre",
         "0006_jetons_et_courriels",
         "0007_purges",
+        "0008_demandes_tic",
     ]
 
 

@@ -33,6 +33,16 @@ def taux(valeur: TauxTva) -> str:
     return f"{valeur.code.replace('.', ',')}{ESPACE_INSECABLE}%"
 
 
+def taux_publie(valeur: Decimal, unite: str) -> str:
+    """A refund rate as the law publishes it, every decimal kept (``13,765 €/100 kg``): the
+    amount of a line is computed on it, so rounding it would print a rate that does not
+    give the amount. At least two decimals, like an amount (``5,00 €/hl``)."""
+    entier, _, decimales = format(abs(valeur), "f").partition(".")
+    groupes = f"{int(entier):,}".replace(",", ESPACE_INSECABLE)
+    signe = "-" if valeur < 0 else ""
+    return f"{signe}{groupes},{decimales.ljust(2, '0')}{ESPACE_INSECABLE}{unite}"
+
+
 def jour(valeur: date) -> str:
     """``25/07/2019``."""
     return valeur.strftime("%d/%m/%Y")

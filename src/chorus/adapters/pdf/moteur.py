@@ -79,6 +79,7 @@ class Moteur:
             montant=ecriture.montant,
             nombre=ecriture.nombre,
             taux=ecriture.taux,
+            taux_publie=ecriture.taux_publie,
             jour=ecriture.jour,
             instant=ecriture.instant,
             instant_w3c=ecriture.instant_w3c,

@@ -17,16 +17,19 @@ from chorus.domain.documents import (
     MemoireAImprimer,
     NatureDocument,
 )
+from chorus.domain.tic.document import CertificatTicAImprimer
 
 __all__ = [
     "RenduWeasyPrint",
     "gabarit_certificat_depot",
+    "gabarit_certificat_depot_tic",
     "gabarit_liste_fiscale",
     "gabarit_memoire",
     "sous_ensemble_rapide",
 ]
 
 AUTEUR_PORTAIL = "Chorus"
+TITRE_CERTIFICAT_TIC = "Certificat de dépôt — Demande de remboursement partiel de TIC/TICGN"
 
 
 def nom_serialisation(numero: str) -> str:
@@ -57,6 +60,38 @@ def gabarit_certificat_depot(document: CertificatAImprimer) -> Gabarit:
                 description=(
                     f"Sérialisation canonique du mémoire n°{certificat.numero} : l'empreinte "
                     "est la base64 de son SHA-256."
+                ),
+                date=certificat.date_depot,
+            ),
+        ),
+    )
+
+
+def gabarit_certificat_depot_tic(document: CertificatTicAImprimer) -> Gabarit:
+    certificat = document.certificat
+    fichier = document.nom_serialisation
+    return Gabarit(
+        "certificat_depot_tic.html",
+        {
+            "titre": TITRE_CERTIFICAT_TIC,
+            "numero": certificat.numero,
+            "auteur": certificat.demandeur,
+            "sujet": certificat.texte,
+            "date_document": certificat.date_depot,
+            "document": document,
+            "certificat": certificat,
+            "demandeur": document.demandeur,
+            "pieces": certificat.pieces,
+            "empreinte": certificat.empreinte,
+            "fichier_serialisation": fichier,
+        },
+        (
+            FichierJoint(
+                nom=fichier,
+                contenu=document.serialisation,
+                description=(
+                    "Sérialisation canonique de la demande de remboursement TIC/TICGN "
+                    f"n°{certificat.numero} : l'empreinte est la base64 de son SHA-256."
                 ),
                 date=certificat.date_depot,
             ),
@@ -112,6 +147,9 @@ class RenduWeasyPrint:
 
     def certificat_depot(self, document: CertificatAImprimer) -> bytes:
         return moteur().rendre(gabarit_certificat_depot(document))
+
+    def certificat_depot_tic(self, document: CertificatTicAImprimer) -> bytes:
+        return moteur().rendre(gabarit_certificat_depot_tic(document))
 
     def memoire(self, document: MemoireAImprimer) -> bytes:
         return moteur().rendre(gabarit_memoire(document))

@@ -11,9 +11,10 @@ from chorus.domain.errors import ConflitDeVersion, NonTrouve
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 
-A = TypeVar("A", Structure, Utilisateur, Memoire, Jeton, Courriel)
+A = TypeVar("A", Structure, Utilisateur, Memoire, Jeton, Courriel, DemandeTic)
 
 
 def version_suivante(stockee: int | None, agregat: A) -> A:

@@ -12,10 +12,14 @@ from textual.binding import Binding
 from chorus.adapters.tui.ecrans.choix_structure import ChoixStructure
 from chorus.adapters.tui.ecrans.connexion import EcranConnexion
 from chorus.adapters.tui.noyau import AppChorus
+from chorus.adapters.tui.services import ServicesTui
+from chorus.domain import acces
 from chorus.domain.errors import DomainError
+from chorus.domain.organisation import Application, Structure
 
 if TYPE_CHECKING:
     from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+    from chorus.adapters.tui.ecrans.espace_tic import EspaceTic
 
 # Only the sign-in screen is imported at start-up: the others (and the libraries they pull
 # in, such as the Markdown renderer of the help) load when first opened, which keeps
@@ -29,6 +33,7 @@ class ChorusApp(AppChorus):
     BINDINGS = [
         Binding("f1", "aide", "Aide"),
         Binding("f2", "espace", "Mémoires"),
+        Binding("f12", "espace_tic", "TIC/TICGN"),
         Binding("f3", "structure", "Structure"),
         Binding("f4", "changer_structure", "Changer de structure"),
         Binding("f9", "deconnexion", "Déconnexion"),
@@ -37,13 +42,28 @@ class ChorusApp(AppChorus):
 
     # Before sign-in, only help and quit mean something: the other keys are hidden; an
     # agent acts for no structure.
-    _APRES_CONNEXION = frozenset({"espace", "structure", "changer_structure", "deconnexion"})
-    _PRESTATAIRE = frozenset({"structure", "changer_structure"})
+    _APRES_CONNEXION = frozenset(
+        {"espace", "espace_tic", "structure", "changer_structure", "deconnexion"}
+    )
+    _PRESTATAIRE = frozenset({"structure", "changer_structure", "espace_tic"})
+
+    def __init__(self, services: ServicesTui) -> None:
+        super().__init__(services)
+        self._structures: dict[str, Structure] = {}
+        """The user's structures as last read (sign-in, change of structure): which spaces
+        the current one opens."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.session is None:
             return action not in self._APRES_CONNEXION
-        return not (action in self._PRESTATAIRE and self.session.est_agent)
+        if action in self._PRESTATAIRE and self.session.est_agent:
+            return False
+        if action == "espace_tic":
+            # F12 only for a structure with the TIC espace: nothing changes for the others.
+            return self._tic_possible()
+        if action == "espace" and not self.session.est_agent:
+            return not self._tic_seulement()
+        return True
 
     def on_mount(self) -> None:
         if self.services.stockage:
@@ -57,6 +77,14 @@ class ChorusApp(AppChorus):
         assert session is not None
         self.sub_title = session.utilisateur.nom_complet
         if session.est_agent:
+            from chorus.domain.utilisateur import RoleAgent
+
+            if session.utilisateur.role is RoleAgent.INSTRUCTEUR_TIC:
+                # The TIC instructor works on demandes TIC, never on mémoires.
+                from chorus.adapters.tui.ecrans.instruction_tic import EcranFileInstructionTic
+
+                self.switch_screen(EcranFileInstructionTic())
+                return
             from chorus.adapters.tui.ecrans.traitement import EcranFileTraitement
 
             self.switch_screen(EcranFileTraitement())
@@ -64,6 +92,7 @@ class ChorusApp(AppChorus):
         structures = await self.appeler(
             self.services.structures.mes_structures, session.utilisateur.id
         )
+        self._structures = {s.id: s for s in structures}
         if not structures:
             from chorus.adapters.tui.ecrans.structure import EcranMesStructures
 
@@ -74,9 +103,11 @@ class ChorusApp(AppChorus):
             return
         from chorus.adapters.tui.ecrans.espace import EspaceMemoires
 
-        # Not awaited: this runs in a handler of the screen being replaced.
+        # Not awaited: this runs in a handler of the screen being replaced. The chooser is
+        # pushed from the application's own queue: a screen's result goes to the queue that
+        # pushed it, and the sign-in screen's is gone by then (the choice was lost).
         self.switch_screen(EspaceMemoires())
-        self.push_screen(ChoixStructure(structures), self._choisir)
+        self.call_later(self.push_screen, ChoixStructure(structures), self._choisir)
 
     def _choisir(self, structure_id: str | None) -> None:
         if structure_id is None or self.session is None:
@@ -84,7 +115,65 @@ class ChorusApp(AppChorus):
         from chorus.adapters.tui.ecrans.espace import EspaceMemoires
 
         self.session.structure_id = structure_id
+        self.refresh_bindings()
+        if self._tic_seulement():
+            from chorus.adapters.tui.ecrans.espace_tic import EspaceTic
+
+            self.switch_screen(EspaceTic())
+            return
         self.switch_screen(EspaceMemoires())
+
+    # -- the TIC/TICGN space -------------------------------------------------------------
+
+    def _structure_courante(self) -> Structure | None:
+        session = self.session
+        if session is None or session.structure_id is None:
+            return None
+        return self._structures.get(session.structure_id)
+
+    def _tic_possible(self) -> bool:
+        """The current structure has the TIC espace and the user a TIC habilitation."""
+        structure = self._structure_courante()
+        return (
+            structure is not None
+            and structure.espace_tic
+            and not acces.perimetre([structure], self.utilisateur_id, Application.TIC).vide
+        )
+
+    def _tic_seulement(self) -> bool:
+        """The TIC space is the only one the user has on the current structure: no space
+        « frais de justice », or no habilitation on it."""
+        structure = self._structure_courante()
+        if structure is None or not self._tic_possible():
+            return False
+        return (
+            structure.espace_frais_de_justice is None
+            or acces.perimetre([structure], self.utilisateur_id, Application.FRAIS_DE_JUSTICE).vide
+        )
+
+    def _espace_tic(self) -> EspaceTic | None:
+        from chorus.adapters.tui.ecrans.espace_tic import EspaceTic
+
+        for ecran in reversed(self.screen_stack):
+            if isinstance(ecran, EspaceTic):
+                return ecran
+        return None
+
+    def action_espace_tic(self) -> None:
+        session = self.session
+        if session is None or session.est_agent or not self._tic_possible():
+            return
+        from chorus.adapters.tui.ecrans.espace_tic import EspaceTic
+
+        espace = self._espace_tic()
+        if espace is not None and espace.structure_id == session.structure_id:
+            while self.screen is not espace:
+                self.pop_screen()
+            return
+        # The space in front (the mémoires', or the TIC one of another structure) gives way.
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(EspaceTic())
 
     # -- navigation ----------------------------------------------------------------------
 
@@ -149,6 +238,20 @@ class ChorusApp(AppChorus):
             return
         from chorus.adapters.tui.ecrans.espace import EspaceMemoires
 
+        if self.session.structure_id not in self._structures:
+            # A structure chosen since the last reading (« Agir pour cette structure »):
+            # read again, so that F12 appears when it has the TIC espace.
+            self.run_worker(self._relire_structures(), group="structures-app", exclusive=True)
+        if self._tic_seulement():
+            self.action_espace_tic()
+            return
+        if self._espace_tic() is not None and self._espace() is None:
+            # The TIC space is in front: the mémoires' takes its place.
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            if self.session.structure_id is not None:
+                self.switch_screen(EspaceMemoires())
+                return
         espace = self._revenir_a_l_espace()
         structure_id = self.session.structure_id
         if structure_id is None:
@@ -182,8 +285,11 @@ class ChorusApp(AppChorus):
         structures = await self.appeler(
             self.services.structures.mes_structures, session.utilisateur.id
         )
+        self._structures = {s.id: s for s in structures}
         if len(structures) > 1:
-            self._revenir_a_l_espace()
+            if self._revenir_a_l_espace() is None and (espace_tic := self._espace_tic()):
+                while self.screen is not espace_tic:
+                    self.pop_screen()
             self.push_screen(ChoixStructure(structures, session.structure_id), self._choisir)
         else:
             self.notify("Vous n'êtes rattaché qu'à une structure.")
@@ -195,11 +301,27 @@ class ChorusApp(AppChorus):
         with contextlib.suppress(DomainError):  # an expired session is closed already
             await self.appeler(self.services.comptes.fermer_session, session.jeton)
         self.session = None
+        self._structures = {}
         self.refresh_bindings()
         self.sub_title = self.services.stockage
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(EcranConnexion())
+
+    async def _relire_structures(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        with contextlib.suppress(DomainError):
+            structures = await self.appeler(
+                self.services.structures.mes_structures, session.utilisateur.id
+            )
+            self._structures = {s.id: s for s in structures}
+            self.refresh_bindings()
+        from chorus.adapters.tui.ecrans.espace import EspaceMemoires
+
+        if self._tic_seulement() and isinstance(self.screen, EspaceMemoires):
+            self.action_espace_tic()
 
     async def action_quit(self) -> None:
         if self.session is not None:

@@ -9,8 +9,11 @@ from chorus.ports.systeme import Clock
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
 from chorus.services.documents import DocumentService
+from chorus.services.inscription_tic import InscriptionTicService
+from chorus.services.instruction_tic import InstructionTicService
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
+from chorus.services.tic import DemandeTicService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
 
@@ -31,5 +34,8 @@ class ServicesWeb:
     traitement: TraitementService
     consultation: ConsultationService
     documents: DocumentService
+    tic: DemandeTicService
+    instruction_tic: InstructionTicService
+    inscription_tic: InscriptionTicService
     referentiels: Referentiels
     clock: Clock

@@ -16,6 +16,7 @@ from chorus.adapters.storage.erreurs import StockageInutilisable
 from chorus.adapters.storage.files import generation
 from chorus.adapters.storage.files.disposition import (
     COURRIELS,
+    DEMANDES_TIC,
     GENERATION,
     JETONS,
     MEMOIRES,
@@ -40,9 +41,10 @@ from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel, MemoirePurgee)
+_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel, MemoirePurgee, DemandeTic)
 
 
 def rafraichir(cache: Instantane | None, racine: Path) -> Instantane:
@@ -76,6 +78,8 @@ def charger(racine: Path, sur_disque: generation.Generation, octets: bytes) -> I
         cache.courriels.poser(_lire(racine, COURRIELS, nom, Courriel))
     for nom in _documents(racine, PURGES):
         cache.purges.poser(_lire(racine, PURGES, nom, MemoirePurgee))
+    for nom in _documents(racine, DEMANDES_TIC):
+        cache.demandes_tic.poser(_lire(racine, DEMANDES_TIC, nom, DemandeTic))
     cache.sequences = _lire_sequences(racine)
     return cache
 
@@ -160,6 +164,11 @@ def _relire(cache: Instantane, racine: Path, document: str) -> None:
         # The register only grows: an entry is never deleted.
         if present:
             cache.purges.poser(_lire(racine, dossier, nom, MemoirePurgee))
+    elif dossier == DEMANDES_TIC:
+        if present:
+            cache.demandes_tic.poser(_lire(racine, dossier, nom, DemandeTic))
+        else:
+            _oublier(cache.demandes_tic, nom)
     else:
         raise illisible(
             racine / GENERATION, racine, f"document inconnu {document!r} dans l'historique"

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from chorus.adapters.storage import purges
+from chorus.adapters.storage.demandes_tic import DemandesTicParParcours, compte_pour_l_annee
 from chorus.adapters.storage.files.instantane import (
+    INDEX_ANNEE,
     INDEX_DESTINATAIRE,
     INDEX_EMAIL,
     INDEX_EMPREINTE,
@@ -31,10 +33,12 @@ from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
     ResumeMemoire,
 )
+from chorus.ports.tic import ResumeDemandeTic
 
 _A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel)
 
@@ -177,6 +181,36 @@ class DepotMemoires(_Depot, purges.PurgeParParcours):
 
     def _memoires_visibles(self) -> Iterable[Memoire]:
         return self._t.memoires.tous()
+
+
+class DepotDemandesTic(_Depot, DemandesTicParParcours):
+    """The demandes TIC, stored under ``demandes_tic/``; the folder's lock, held for the
+    whole transaction, makes the year's uniqueness hold across processes."""
+
+    def _demandes(self) -> Iterable[DemandeTic]:
+        return self._t.demandes_tic.tous()
+
+    def _stockee(self, demande_id: str) -> DemandeTic | None:
+        return self._t.demandes_tic.obtenir(demande_id)
+
+    def _poser(self, demande: DemandeTic) -> None:
+        self._t.demandes_tic.poser(demande)
+
+    def _retirer(self, demande_id: str) -> None:
+        self._t.demandes_tic.retirer(demande_id)
+
+    def par_numero(self, numero: str) -> DemandeTic | None:
+        return self._t.demandes_tic.chercher(INDEX_NUMERO, numero)
+
+    def actives(self, structure_id: str, annee: int) -> Sequence[ResumeDemandeTic]:
+        return sorted(
+            (
+                ResumeDemandeTic.depuis(d)
+                for d in self._t.demandes_tic.tous_pour(INDEX_ANNEE, (structure_id, annee))
+                if compte_pour_l_annee(d)
+            ),
+            key=lambda r: r.id,
+        )
 
 
 _JETON_EXISTANT = "Ce jeton existe déjà."

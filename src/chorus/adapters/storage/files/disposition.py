@@ -12,6 +12,7 @@
       courriels/<id>.json       the outbox, sent emails included
       purges/<id>.json          the register of purges: one entry per mémoire the retention
                                 purge removed (by the mémoire's id), kept for ever
+      demandes_tic/<id>.json    the demandes de remboursement TIC/TICGN
       sequences.json            {"MJ": 12, ...}
       generation.json           which commit the documents are at (see `generation`)
       journal.json              only while a commit is being applied (see `journal`)
@@ -49,8 +50,17 @@ MEMOIRES = "memoires"
 JETONS = "jetons"
 COURRIELS = "courriels"
 PURGES = "purges"
+DEMANDES_TIC = "demandes_tic"
 # A store made before a folder existed gets it when it is next opened (see `ouverture`).
-DOSSIERS_DE_DOCUMENTS = (STRUCTURES, UTILISATEURS, MEMOIRES, JETONS, COURRIELS, PURGES)
+DOSSIERS_DE_DOCUMENTS = (
+    STRUCTURES,
+    UTILISATEURS,
+    MEMOIRES,
+    JETONS,
+    COURRIELS,
+    PURGES,
+    DEMANDES_TIC,
+)
 
 T = TypeVar("T")
 

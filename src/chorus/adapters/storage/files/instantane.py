@@ -16,6 +16,7 @@ from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import ResumeMemoire
 
@@ -71,6 +72,7 @@ INDEX_UTILISATEUR = "utilisateur"
 INDEX_STRUCTURE = "structure"
 INDEX_NON_ENVOYE = "non_envoye"
 INDEX_DESTINATAIRE = "destinataire"
+INDEX_ANNEE = "annee"
 
 
 def _cle_identifiant(structure: Structure) -> Hashable:
@@ -110,6 +112,14 @@ def _cle_destinataire(courriel: Courriel) -> Hashable:
     return courriel.destinataire
 
 
+def _cle_numero_tic(demande: DemandeTic) -> Hashable:
+    return demande.numero
+
+
+def _cle_annee(demande: DemandeTic) -> Hashable:
+    return (demande.structure_id, demande.annee)
+
+
 class Instantane:
     """The committed state of the store as this process last read or wrote it."""
 
@@ -134,6 +144,9 @@ class Instantane:
             {INDEX_NON_ENVOYE: _cle_non_envoye, INDEX_DESTINATAIRE: _cle_destinataire}
         )
         self.purges: Collection[MemoirePurgee] = Collection({})
+        self.demandes_tic: Collection[DemandeTic] = Collection(
+            {INDEX_NUMERO: _cle_numero_tic, INDEX_ANNEE: _cle_annee}
+        )
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
 

@@ -15,6 +15,7 @@ from chorus.adapters.codec import vers_donnees
 from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.files.disposition import (
     COURRIELS,
+    DEMANDES_TIC,
     JETONS,
     MEMOIRES,
     PURGES,
@@ -30,6 +31,7 @@ from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import ResumeMemoire
 
@@ -102,6 +104,7 @@ class Transaction:
         self.jetons: Vue[Jeton] = Vue(base.jetons, lecture_seule=lecture_seule)
         self.courriels: Vue[Courriel] = Vue(base.courriels, lecture_seule=lecture_seule)
         self.purges: Vue[MemoirePurgee] = Vue(base.purges, lecture_seule=lecture_seule)
+        self.demandes_tic: Vue[DemandeTic] = Vue(base.demandes_tic, lecture_seule=lecture_seule)
         # The résumés of the mémoires this transaction set.
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
@@ -135,6 +138,7 @@ class Transaction:
             or self.jetons.changes
             or self.courriels.changes
             or self.purges.changes
+            or self.demandes_tic.changes
             or self.sequences
         )
 
@@ -150,7 +154,8 @@ class Transaction:
                 | Vue[Memoire]
                 | Vue[Jeton]
                 | Vue[Courriel]
-                | Vue[MemoirePurgee],
+                | Vue[MemoirePurgee]
+                | Vue[DemandeTic],
             ]
         ] = (
             (STRUCTURES, self.structures),
@@ -159,6 +164,7 @@ class Transaction:
             (JETONS, self.jetons),
             (COURRIELS, self.courriels),
             (PURGES, self.purges),
+            (DEMANDES_TIC, self.demandes_tic),
         )
         for dossier, vue in vues:
             for identifiant, agregat in vue.changes.items():
@@ -187,6 +193,7 @@ class Transaction:
         _integrer(self.jetons, base.jetons)
         _integrer(self.courriels, base.courriels)
         _integrer(self.purges, base.purges)
+        _integrer(self.demandes_tic, base.demandes_tic)
         for memoire_id, memoire in self.memoires.changes.items():
             if memoire is None:
                 base.retirer_memoire(memoire_id)

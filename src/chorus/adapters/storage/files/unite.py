@@ -14,6 +14,7 @@ from chorus.adapters.storage.files import journal
 from chorus.adapters.storage.files.chargement import rafraichir
 from chorus.adapters.storage.files.depots import (
     DepotCourriels,
+    DepotDemandesTic,
     DepotJetons,
     DepotMemoires,
     DepotStructures,
@@ -57,6 +58,7 @@ class UniteDeTravailFichiers:
         self.sequences = SequencesFichiers(self._transaction)
         self.jetons = DepotJetons(self._transaction)
         self.courriels = DepotCourriels(self._transaction)
+        self.demandes_tic = DepotDemandesTic(self._transaction)
 
     def _en_cours(self) -> Transaction | None:
         transaction: Transaction | None = getattr(self._local, "transaction", None)

@@ -23,6 +23,7 @@ from typing import Self, TypeVar
 import attrs
 
 from chorus.adapters.storage import purges
+from chorus.adapters.storage.demandes_tic import DemandesTicParParcours
 from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
@@ -32,10 +33,12 @@ from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
     ResumeMemoire,
 )
+from chorus.ports.tic import ResumeDemandeTic
 
 
 @attrs.define
@@ -49,6 +52,8 @@ class _Etat:
     courriels: dict[str, Courriel] = attrs.Factory(dict)
     # The register of purges, by mémoire id.
     purges: dict[str, MemoirePurgee] = attrs.Factory(dict)
+    demandes_tic: dict[str, DemandeTic] = attrs.Factory(dict)
+    resumes_tic: dict[str, ResumeDemandeTic] = attrs.Factory(dict)
 
     def copie(self) -> _Etat:
         return _Etat(
@@ -60,6 +65,8 @@ class _Etat:
             dict(self.jetons),
             dict(self.courriels),
             dict(self.purges),
+            dict(self.demandes_tic),
+            dict(self.resumes_tic),
         )
 
 
@@ -234,6 +241,30 @@ class DepotMemoires(_Depot, purges.PurgeParParcours):
         return self._etat.memoires.values()
 
 
+class DepotDemandesTic(_Depot, DemandesTicParParcours):
+    """The demandes TIC, with their résumés kept beside them for the searches; the
+    transaction's lock makes the year's uniqueness hold."""
+
+    def _demandes(self) -> Iterable[DemandeTic]:
+        return self._etat.demandes_tic.values()
+
+    def _resumes(self) -> Iterable[ResumeDemandeTic]:
+        return self._etat.resumes_tic.values()
+
+    def _stockee(self, demande_id: str) -> DemandeTic | None:
+        return self._etat.demandes_tic.get(demande_id)
+
+    def _poser(self, demande: DemandeTic) -> None:
+        etat = self._ecrit
+        etat.demandes_tic[demande.id] = demande
+        etat.resumes_tic[demande.id] = ResumeDemandeTic.depuis(demande)
+
+    def _retirer(self, demande_id: str) -> None:
+        etat = self._ecrit
+        del etat.demandes_tic[demande_id]
+        del etat.resumes_tic[demande_id]
+
+
 class DepotJetons(_Depot):
     def ajouter(self, jeton: Jeton) -> None:
         if jeton.id in self._etat.jetons or self.par_empreinte(jeton.empreinte) is not None:
@@ -366,6 +397,7 @@ class UniteDeTravailEnMemoire:
         self.sequences = SequencesEnMemoire(self)
         self.jetons = DepotJetons(self)
         self.courriels = DepotCourriels(self)
+        self.demandes_tic = DepotDemandesTic(self)
 
     @property
     def etat(self) -> _Etat:

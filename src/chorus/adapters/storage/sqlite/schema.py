@@ -594,6 +594,137 @@ def _purges(db: Database) -> None:
         db.execute(instruction)
 
 
+# -- demandes de remboursement TIC/TICGN (DESIGN 3.5) ---------------------------------------
+
+# The blob-store addresses a demande's document holds: its pièces' (and its certificate's
+# list of them), and its certificate's PDF.
+_ADRESSES_TIC = (
+    "SELECT n.atom AS sha256 FROM json_tree({ligne}.document) AS n "
+    "WHERE (n.key = 'sha256' OR (n.key = 'document_sha256' AND n.path = '$.certificat')) "
+    "AND n.atom IS NOT NULL"
+)
+_CHEMINS_TIC = "'$.pieces', '$.certificat'"
+
+
+def _inserer_adresses_tic(ligne: str) -> str:
+    return (
+        "INSERT OR IGNORE INTO contenus_tic (sha256, demande_id) "
+        f"SELECT sha256, {ligne}.id FROM ({_ADRESSES_TIC.format(ligne=ligne)})"
+    )
+
+
+_DEMANDES_TIC = (
+    # One row per demande: the columns searches, sorts, uniqueness and counts need, and the
+    # whole aggregate in `document` (a demande has at most 50 lines: they stay inside it).
+    """
+    CREATE TABLE demandes_tic (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL CHECK (version >= 0),
+        numero TEXT NOT NULL UNIQUE,
+        structure_id TEXT NOT NULL,
+        annee INTEGER NOT NULL,
+        campagne INTEGER NOT NULL,
+        statut TEXT NOT NULL,
+        date_creation INTEGER NOT NULL,
+        date_depot INTEGER,
+        date_statut INTEGER NOT NULL,
+        montant_total TEXT NOT NULL,
+        montant_total_centimes INTEGER NOT NULL,
+        montant_accorde TEXT,
+        date_paiement TEXT,
+        nombre_lignes INTEGER NOT NULL CHECK (nombre_lignes >= 0),
+        produits TEXT NOT NULL CHECK (json_valid(produits)),
+        parent_id TEXT,
+        siret TEXT,
+        raison_sociale TEXT,
+        document TEXT NOT NULL CHECK (json_valid(document))
+    ) STRICT
+    """,
+    # « Une demande par structure et par année, sauf après un rejet »: the database itself
+    # refuses a second one, so that two concurrent creations cannot both pass.
+    "CREATE UNIQUE INDEX demandes_tic_une_par_annee ON demandes_tic (structure_id, annee) "
+    "WHERE statut <> 'REJETEE'",
+    "CREATE INDEX demandes_tic_structure_statut ON demandes_tic (structure_id, statut)",
+    "CREATE INDEX demandes_tic_structure_date_statut ON demandes_tic (structure_id, date_statut)",
+    "CREATE INDEX demandes_tic_statut ON demandes_tic (statut, date_statut)",
+    "CREATE INDEX demandes_tic_date_statut ON demandes_tic (date_statut)",
+    "CREATE INDEX demandes_tic_date_depot ON demandes_tic (date_depot)",
+    # « Mon suivi »: every history entry with what the feed sorts and shows, so that the
+    # latest entries of a farmer's structures come from an index, not from every document.
+    # Written by the repository with the row; they go with it.
+    """
+    CREATE TABLE evenements_tic (
+        demande_id TEXT NOT NULL REFERENCES demandes_tic (id) ON DELETE CASCADE,
+        rang INTEGER NOT NULL,
+        structure_id TEXT NOT NULL,
+        numero TEXT NOT NULL,
+        date_maj INTEGER NOT NULL,
+        document TEXT NOT NULL CHECK (json_valid(document)),
+        PRIMARY KEY (demande_id, rang)
+    ) STRICT, WITHOUT ROWID
+    """,
+    "CREATE INDEX evenements_tic_structure ON evenements_tic (structure_id, date_maj)",
+    # The addresses each demande refers to, for the retention purge; kept by triggers.
+    """
+    CREATE TABLE contenus_tic (
+        sha256 TEXT NOT NULL,
+        demande_id TEXT NOT NULL,
+        PRIMARY KEY (sha256, demande_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    "CREATE INDEX contenus_tic_demande ON contenus_tic (demande_id)",
+    f"CREATE TRIGGER demandes_tic_contenus_ajout AFTER INSERT ON demandes_tic "
+    f"BEGIN {_inserer_adresses_tic('NEW')}; END",
+    f"CREATE TRIGGER demandes_tic_contenus_changement AFTER UPDATE OF document ON demandes_tic "
+    f"WHEN json_extract(NEW.document, {_CHEMINS_TIC}) "
+    f"IS NOT json_extract(OLD.document, {_CHEMINS_TIC}) "
+    f"BEGIN DELETE FROM contenus_tic WHERE demande_id = OLD.id; "
+    f"{_inserer_adresses_tic('NEW')}; END",
+    "CREATE TRIGGER demandes_tic_contenus_suppression AFTER DELETE ON demandes_tic "
+    "BEGIN DELETE FROM contenus_tic WHERE demande_id = OLD.id; END",
+    # What is sent stays as it was sent: the domain refuses these changes, the database too.
+    """
+    CREATE TRIGGER demandes_tic_envoyees_non_supprimees BEFORE DELETE ON demandes_tic
+    WHEN OLD.statut <> 'BROUILLON'
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: a sent demande TIC cannot be deleted');
+    END
+    """,
+    """
+    CREATE TRIGGER demandes_tic_envoyees_figees BEFORE UPDATE ON demandes_tic
+    WHEN OLD.statut <> 'BROUILLON' AND (
+        NEW.statut = 'BROUILLON'
+        OR NEW.id IS NOT OLD.id
+        OR NEW.numero IS NOT OLD.numero
+        OR NEW.structure_id IS NOT OLD.structure_id
+        OR NEW.annee IS NOT OLD.annee
+        OR NEW.campagne IS NOT OLD.campagne
+        OR NEW.date_depot IS NOT OLD.date_depot
+        OR NEW.montant_total IS NOT OLD.montant_total
+        OR json_extract(NEW.document, '$.entete') IS NOT json_extract(OLD.document, '$.entete')
+        OR json_extract(NEW.document, '$.lignes') IS NOT json_extract(OLD.document, '$.lignes')
+        OR json_extract(NEW.document, '$.pieces') IS NOT json_extract(OLD.document, '$.pieces')
+        OR json_extract(NEW.document, '$.demandeur')
+            IS NOT json_extract(OLD.document, '$.demandeur')
+        OR json_remove(json_extract(NEW.document, '$.certificat'), '$.document_sha256')
+            IS NOT json_remove(json_extract(OLD.document, '$.certificat'), '$.document_sha256')
+        OR (json_extract(OLD.document, '$.certificat.document_sha256') IS NOT NULL
+            AND json_extract(NEW.document, '$.certificat.document_sha256')
+                IS NOT json_extract(OLD.document, '$.certificat.document_sha256'))
+    )
+    BEGIN
+        SELECT RAISE (ABORT, 'chorus: a sent demande TIC cannot be changed');
+    END
+    """,
+)
+
+
+@MIGRATIONS(name="0008_demandes_tic")
+def _demandes_tic(db: Database) -> None:
+    for instruction in _DEMANDES_TIC:
+        db.execute(instruction)
+
+
 # Every migration this version knows; a database that applied another one is newer.
 NOMS_DES_MIGRATIONS = frozenset(
     {
@@ -604,6 +735,7 @@ NOMS_DES_MIGRATIONS = frozenset(
         "0005_filtres_dans_l_ordre",
         "0006_jetons_et_courriels",
         "0007_purges",
+        "0008_demandes_tic",
     }
 )
 
@@ -621,5 +753,8 @@ TABLES = frozenset(
         "courriels",
         "purges",
         "contenus_references",
+        "demandes_tic",
+        "evenements_tic",
+        "contenus_tic",
     }
 )

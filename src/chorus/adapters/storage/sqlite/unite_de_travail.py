@@ -38,6 +38,7 @@ from chorus.adapters.storage.sqlite.cache import (
     CacheDeDecodage,
 )
 from chorus.adapters.storage.sqlite.connexion import ouvrir, stockage_en_panne
+from chorus.adapters.storage.sqlite.demandes_tic import DEMANDES_TIC_PAR_DEFAUT, DepotDemandesTic
 from chorus.adapters.storage.sqlite.depots import (
     DepotCourriels,
     DepotJetons,
@@ -50,6 +51,7 @@ from chorus.adapters.storage.sqlite.depots import (
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 
 
@@ -87,12 +89,14 @@ class UniteDeTravailSqlite:
         cache_structures: int = STRUCTURES_PAR_DEFAUT,
         cache_utilisateurs: int = UTILISATEURS_PAR_DEFAUT,
         cache_jetons: int = JETONS_PAR_DEFAUT,
+        cache_demandes_tic: int = DEMANDES_TIC_PAR_DEFAUT,
     ) -> None:
         self.chemin = chemin
         self.cache_memoires = CacheDeDecodage[Memoire](cache_memoires)
         self.cache_structures = CacheDeDecodage[Structure](cache_structures)
         self.cache_utilisateurs = CacheDeDecodage[Utilisateur](cache_utilisateurs)
         self.cache_jetons = CacheDeDecodage[Jeton](cache_jetons)
+        self.cache_demandes_tic = CacheDeDecodage[DemandeTic](cache_demandes_tic)
         self._fil = _Fil()
         self._fil.db = ouvrir(chemin)
         self.structures = DepotStructures(self._db, self.cache_structures)
@@ -102,6 +106,7 @@ class UniteDeTravailSqlite:
         self.sequences = SequencesSqlite(self._db)
         self.jetons = DepotJetons(self._db, self.cache_jetons)
         self.courriels = DepotCourriels(self._db)
+        self.demandes_tic = DepotDemandesTic(self._db, self.cache_demandes_tic)
 
     def _connexion(self) -> Database | None:
         """The connection of this thread's current or next transaction."""

@@ -18,6 +18,7 @@ AIDE = """\
 | **F2** | l'espace des mémoires (prestataire) ou la file de traitement (agent) |
 | **F3** | la gestion de la structure (gestionnaire) et mes structures |
 | **F4** | changer de structure |
+| **F12** | l'espace des demandes de remboursement TIC/TICGN |
 | **F9** | se déconnecter |
 | **Tab** / **Maj+Tab** | champ suivant / précédent |
 | **Entrée** | valider le champ ou ouvrir la ligne choisie |
@@ -46,6 +47,28 @@ existant n'est jamais remplacé.
 
 La date de modification de vos dossiers correspond à la date de mise à jour du statut et non
 pas à la date de l'événement.
+
+## Les demandes de remboursement TIC/TICGN
+Un compte TIC se crée depuis l'écran de connexion (« Créer un compte TIC ») : SIRET, code de
+vérification, service TIC, option, vos données et celles de la société, puis « Finaliser
+l'inscription » ; le lien du courriel d'activation (valable 60 minutes) se colle dans
+« Activer mon compte », où vous choisissez mot de passe et question secrète.
+
+- **Mon suivi** : les derniers événements de vos demandes (réception, instruction,
+  validation, rejet avec son motif, mise en paiement).
+- **Tableau de bord** : le nombre de demandes par statut et par structure ; choisir un
+  nombre ouvre la liste correspondante.
+- **Rechercher** : par numéro, structure, année, produit, statut et date de dépôt ; export
+  CSV, XLSX (Excel) ou ODS (Calc) dans le fichier de votre choix.
+- **Créer une demande** : 1. en-tête (coordonnée bancaire, année des livraisons, attestation
+  de non-difficulté, avance), 2. une ligne par facture (**Ctrl+N** ; le taux et le montant
+  s'affichent pendant la saisie), 3. pièces jointes (fichier ou pièce du compte, sur une
+  ligne ou sur la demande), 4. récapitulatif et « Envoyer ». Une fois envoyée, la demande
+  n'est plus modifiable : enregistrez son certificat de dépôt (« Exporter en pdf »).
+
+Le détail d'une demande propose **H** « Historique » (avec le motif d'un rejet), **D**
+« Dupliquer » une demande rejetée pour la corriger, **P** « Exporter en pdf » le certificat de
+dépôt, **M** modifier et **S** supprimer un brouillon.
 
 ## Back office
 Les agents voient la file des mémoires de leurs juridictions : mise à disposition,

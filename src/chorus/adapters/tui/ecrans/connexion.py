@@ -31,6 +31,9 @@ class EcranConnexion(Screen[None]):
                 yield Button("Se connecter", id="se-connecter", variant="primary")
                 yield Button("Mot de passe oublié ?", id="oubli")
                 yield Button("Activer mon compte", id="activation")
+            # The farmers' own sign-up (seed 004), on a row of its own: one row is too narrow.
+            with Horizontal(classes="barre-actions"):
+                yield Button("Créer un compte TIC", id="inscription-tic")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,6 +57,12 @@ class EcranConnexion(Screen[None]):
         from chorus.adapters.tui.ecrans.compte import EcranActivation
 
         self.app.push_screen(EcranActivation())
+
+    @on(Button.Pressed, "#inscription-tic")
+    def inscription_tic(self) -> None:
+        from chorus.adapters.tui.ecrans.inscription_tic import EcranInscriptionTic
+
+        self.app.push_screen(EcranInscriptionTic())
 
     @on(Button.Pressed, "#se-connecter")
     async def se_connecter(self) -> None:

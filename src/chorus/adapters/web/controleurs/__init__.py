@@ -15,10 +15,13 @@ from chorus.adapters.web.controleurs.certificats import CertificatsControleur
 from chorus.adapters.web.controleurs.comptes import ComptesControleur
 from chorus.adapters.web.controleurs.consultation import ConsultationControleur
 from chorus.adapters.web.controleurs.documents import DocumentsControleur
+from chorus.adapters.web.controleurs.inscription_tic import InscriptionTicControleur
 from chorus.adapters.web.controleurs.memoires import MemoiresControleur
 from chorus.adapters.web.controleurs.referentiels import ReferentielsControleur
 from chorus.adapters.web.controleurs.structures import StructuresControleur
+from chorus.adapters.web.controleurs.tic import TableauDeBordTicControleur, TicControleur
 from chorus.adapters.web.controleurs.traitement import TraitementMemoiresControleur
+from chorus.adapters.web.controleurs.traitement_tic import TraitementTicControleur
 
 CONTROLEURS: list[Any] = [
     ComptesControleur,
@@ -29,4 +32,8 @@ CONTROLEURS: list[Any] = [
     TraitementMemoiresControleur,
     ConsultationControleur,
     StructuresControleur,
+    TicControleur,
+    InscriptionTicControleur,
+    TableauDeBordTicControleur,
+    TraitementTicControleur,
 ]

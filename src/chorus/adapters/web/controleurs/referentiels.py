@@ -1,7 +1,6 @@
 """Référentiels: the coded lists clients show and validate against (``GET /referentiels/{nom}``).
 
-The TIC lists named by API.md (`statuts-demande-tic`, `produits-tic`) answer 404 until the
-TIC domain exists; the 404 lists the names available.
+An unknown name answers 404 listing the names available.
 """
 
 from __future__ import annotations
@@ -25,6 +24,9 @@ from chorus.domain.organisation import Regime, TypeStructure
 from chorus.domain.pieces import TypePiece
 from chorus.domain.referentiels import EntreeReferentiel
 from chorus.domain.statuts import StatutMemoire
+from chorus.domain.tic.bareme import ProduitTic
+from chorus.domain.tic.eligibilite import TypeBeneficiaire
+from chorus.domain.tic.statuts import StatutDemandeTic
 
 Liste = list[EntreeReferentielSortie]
 
@@ -61,6 +63,16 @@ def _types_prestation(services: ServicesWeb) -> Liste:
     ]
 
 
+def _produits_tic(_: ServicesWeb) -> Liste:
+    """The products with the unit quantities are typed in and the unit rates are per."""
+    return [
+        EntreeReferentielSortie(
+            code=p.value, libelle=p.libelle, unite=p.unite, unite_taux=p.unite_taux, taxe=p.taxe
+        )
+        for p in ProduitTic
+    ]
+
+
 def _taux_tva(_: ServicesWeb) -> Liste:
     return [EntreeReferentielSortie(code=t.code, libelle=t.libelle, taux=t.code) for t in TauxTva]
 
@@ -86,9 +98,17 @@ REFERENTIELS: dict[str, Callable[[ServicesWeb], Liste]] = {
         EntreeReferentielSortie(code=t.value, libelle=t.libelle) for t in TypeStructure
     ],
     "regimes": lambda _: [EntreeReferentielSortie(code=r.value, libelle=r.libelle) for r in Regime],
+    "statuts-demande-tic": lambda _: [
+        EntreeReferentielSortie(code=s.value, libelle=s.libelle) for s in StatutDemandeTic
+    ],
+    "produits-tic": _produits_tic,
+    "types-beneficiaire-tic": lambda _: [
+        EntreeReferentielSortie(code=t.value, libelle=t.libelle) for t in TypeBeneficiaire
+    ],
 }
 
-A_VENIR = ("statuts-demande-tic", "produits-tic")
+A_VENIR: tuple[str, ...] = ()
+"""Names API.md promises that do not answer yet (404 saying so): none since the TIC espace."""
 
 
 class ReferentielsControleur(Controller):

@@ -8,7 +8,7 @@ import msgspec
 class EntreeReferentielSortie(msgspec.Struct, frozen=True, omit_defaults=True):
     """``{code, libelle}``; the other fields appear only on the référentiels that have them
     (juridictions: type, département, cour d'appel; types de prestation: catégorie, texte,
-    unité)."""
+    unité; produits TIC: unité de la quantité, unité du taux, taxe)."""
 
     code: str
     libelle: str
@@ -21,3 +21,5 @@ class EntreeReferentielSortie(msgspec.Struct, frozen=True, omit_defaults=True):
     texte_reference: str | None = None
     unite: str | None = None
     taux: str | None = None
+    unite_taux: str | None = None
+    taxe: str | None = None

@@ -1,0 +1,1 @@
+"""TIC/TICGN refund requests (DémaTIC): the dated barème, eligibility and the demande."""
