@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import anyio
 import attrs
 import pytest
 from litestar import Litestar
@@ -100,11 +101,22 @@ def reglages_web() -> ReglagesWeb:
     return ReglagesWeb(captcha_desactive=True, limite_comptes=("minute", 10_000))
 
 
+_APPLICATIONS: dict[ReglagesWeb, Litestar] = {}
+
+
 @pytest.fixture
 def app(services: ServicesWeb, reglages_web: ReglagesWeb, chorus: Chorus) -> Litestar:
-    application = creer_app(services, reglages_web)
+    """The API over this test's world. Building the app costs about 0.35 s, more than most
+    tests: one app per setting serves every test, given the test's use cases (the app reads
+    them from its state) and emptied stores (the rate limiter's counts)."""
+    application = _APPLICATIONS.get(reglages_web)
+    if application is None:
+        application = _APPLICATIONS[reglages_web] = creer_app(services, reglages_web)
+    application.state["services"] = services
     # Lets helpers reach the use cases from the client alone (never read by the app).
     application.state["chorus_de_test"] = chorus
+    for nom in ("limite_comptes",):
+        anyio.run(application.stores.get(nom).delete_all)
     return application
 
 

@@ -8,16 +8,53 @@ of a siège social follows the campaign's départements (DESIGN §3.5).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from litestar.testing import TestClient
 
+from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
+from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
+from chorus.adapters.securite.argon2id import HacheurArgon2id
+from chorus.adapters.storage.memory import BlobsEnMemoire, UniteDeTravailEnMemoire
+from chorus.adapters.systeme.horloges import HorlogeFixe
+from chorus.adapters.systeme.identifiants import IdsSequentiels
+from chorus.adapters.web import ReglagesWeb, creer_app
+from chorus.bootstrap import assembler
+from chorus.services.comptes import ReglagesComptes
+from chorus.services.contexte import Ports
+from tests.doubles import RenduSommaire
 from tests.web import aides
 from tests.web.aides_tic import FL, GNC, GNR, GNV, GPL, Ferme, corps_ligne, monter_ferme
-from tests.web.conftest import Banc
+from tests.web.conftest import BASE_URL, MAINTENANT, Banc, services_web
 
 Client = aides.Client
+
+
+@pytest.fixture(scope="module")
+def publique() -> Iterator[Client]:
+    """One API for the module's read-only lookups (rates, eligibility, référentiels): building
+    the app for each of these 150 cases would cost more than the cases themselves."""
+    horloge = HorlogeFixe(MAINTENANT)
+    chorus = assembler(
+        Ports(
+            uow=UniteDeTravailEnMemoire(),
+            clock=horloge,
+            ids=IdsSequentiels(),
+            blobs=BlobsEnMemoire(),
+            referentiels=ReferentielsDuPaquet(),
+            bareme_tic=BaremeTicDuPaquet(),
+            documents=RenduSommaire(),
+        ),
+        reglages=ReglagesComptes(captcha_actif=False),
+        hacheur=HacheurArgon2id(memoire_kib=64, passes=1),
+    )
+    app = creer_app(services_web(chorus), ReglagesWeb(captcha_desactive=True))
+    with TestClient(app, base_url=BASE_URL) as client:
+        yield client
+
 
 # -- the rate table of DESIGN §3.5, by year of delivery -----------------------------------
 
@@ -76,9 +113,9 @@ def test_la_table_couvre_chaque_annee_de_2012_a_2024() -> None:
 
 @pytest.mark.parametrize(("produit", "annee", "taux"), CELLULES)
 def test_chaque_cellule_du_bareme(
-    client: Client, produit: str, annee: int, taux: str | None
+    publique: Client, produit: str, annee: int, taux: str | None
 ) -> None:
-    reponse = client.get("/tic/taux", params={"annee": annee, "produit": produit})
+    reponse = publique.get("/tic/taux", params={"annee": annee, "produit": produit})
 
     if taux is NON_PUBLIE:
         corps = aides.exiger_probleme(reponse, 404)
@@ -96,30 +133,32 @@ def test_chaque_cellule_du_bareme(
     assert fin is None or date.fromisoformat(fin) >= date(annee, 12, 31)
 
 
-def test_un_taux_stable_toute_l_annee_ne_liste_pas_de_periodes(client: Client) -> None:
-    corps = client.get("/tic/taux", params={"annee": 2019, "produit": GNR}).json()
+def test_un_taux_stable_toute_l_annee_ne_liste_pas_de_periodes(publique: Client) -> None:
+    corps = publique.get("/tic/taux", params={"annee": 2019, "produit": GNR}).json()
 
     assert "periodes" not in corps
     assert (corps["valable_du"], corps["valable_au"]) == ("2019-01-01", "2019-12-31")
 
 
-def test_le_gpl_2018_ne_vaut_qu_a_partir_du_1er_avril(client: Client) -> None:
-    annee = client.get("/tic/taux", params={"annee": 2018, "produit": GPL})
+def test_le_gpl_2018_ne_vaut_qu_a_partir_du_1er_avril(publique: Client) -> None:
+    annee = publique.get("/tic/taux", params={"annee": 2018, "produit": GPL})
     assert annee.status_code == 200, annee.text
     corps = annee.json()
     assert corps["valable_du"] == "2018-04-01"
     assert [(p["taux"], p["valable_du"]) for p in corps["periodes"]] == [("5.72", "2018-04-01")]
 
-    veille = client.get("/tic/taux", params={"date": "2018-03-31", "produit": GPL})
+    veille = publique.get("/tic/taux", params={"date": "2018-03-31", "produit": GPL})
     assert "taux non publié" in aides.exiger_probleme(veille, 404)["detail"].lower()
 
-    jour = client.get("/tic/taux", params={"date": "2018-04-01", "produit": GPL})
+    jour = publique.get("/tic/taux", params={"date": "2018-04-01", "produit": GPL})
     assert jour.status_code == 200, jour.text
     assert (jour.json()["taux"], jour.json()["annee"]) == ("5.72", 2018)
 
 
-def test_date_et_annee_doivent_concorder(client: Client) -> None:
-    reponse = client.get("/tic/taux", params={"annee": 2019, "date": "2018-05-02", "produit": GPL})
+def test_date_et_annee_doivent_concorder(publique: Client) -> None:
+    reponse = publique.get(
+        "/tic/taux", params={"annee": 2019, "date": "2018-05-02", "produit": GPL}
+    )
     assert aides.champs_en_erreur(aides.exiger_probleme(reponse, 422)) == ["date"]
 
 
@@ -135,15 +174,15 @@ def test_date_et_annee_doivent_concorder(client: Client) -> None:
     ],
 )
 def test_une_recherche_de_taux_mal_formee_est_refusee(
-    client: Client, params: dict[str, str], statut: int, champ: str
+    publique: Client, params: dict[str, str], statut: int, champ: str
 ) -> None:
-    corps = aides.exiger_probleme(client.get("/tic/taux", params=params), statut)
+    corps = aides.exiger_probleme(publique.get("/tic/taux", params=params), statut)
     assert champ in aides.champs_en_erreur(corps) or champ in corps["detail"]
 
 
-def test_le_produit_inconnu_liste_les_produits(client: Client) -> None:
+def test_le_produit_inconnu_liste_les_produits(publique: Client) -> None:
     corps = aides.exiger_probleme(
-        client.get("/tic/taux", params={"annee": 2019, "produit": "ESSENCE"}), 422
+        publique.get("/tic/taux", params={"annee": 2019, "produit": "ESSENCE"}), 422
     )
     assert all(code in corps["detail"] for code in (GNR, FL, GNC, GNV, GPL))
 
@@ -260,11 +299,13 @@ PILOTES_2015 = ("51", "59", "62", "72", "76", "77", "95")
 OUTRE_MER = {"971": "97100", "972": "97200", "973": "97300", "974": "97400", "976": "97600"}
 
 
-def eligibilite(client: Client, code_postal: str, campagne: int | None = None) -> dict[str, object]:
+def eligibilite(
+    publique: Client, code_postal: str, campagne: int | None = None
+) -> dict[str, object]:
     params: dict[str, str | int] = {"code_postal": code_postal}
     if campagne is not None:
         params["campagne"] = campagne
-    reponse = client.get("/tic/eligibilite", params=params)
+    reponse = publique.get("/tic/eligibilite", params=params)
     assert reponse.status_code == 200, reponse.text
     corps: dict[str, object] = reponse.json()
     return corps
@@ -273,9 +314,9 @@ def eligibilite(client: Client, code_postal: str, campagne: int | None = None) -
 @pytest.mark.parametrize("campagne", [2016, 2017])
 @pytest.mark.parametrize(("departement", "code_postal"), sorted(VINGT.items()))
 def test_les_vingt_departements_des_campagnes_2016_et_2017(
-    client: Client, campagne: int, departement: str, code_postal: str
+    publique: Client, campagne: int, departement: str, code_postal: str
 ) -> None:
-    corps = eligibilite(client, code_postal, campagne)
+    corps = eligibilite(publique, code_postal, campagne)
     assert corps == {
         "eligible": True,
         "departement": departement,
@@ -288,9 +329,9 @@ def test_les_vingt_departements_des_campagnes_2016_et_2017(
     ("departement", "code_postal"), [("28", "28000"), ("10", "10000"), ("13", "13001")]
 )
 def test_les_voisins_sont_refuses_en_2016_avec_un_motif(
-    client: Client, departement: str, code_postal: str
+    publique: Client, departement: str, code_postal: str
 ) -> None:
-    corps = eligibilite(client, code_postal, 2016)
+    corps = eligibilite(publique, code_postal, 2016)
     assert corps["eligible"] is False
     assert corps["departement"] == departement
     motif = str(corps["motif"])
@@ -299,18 +340,18 @@ def test_les_voisins_sont_refuses_en_2016_avec_un_motif(
 
 
 @pytest.mark.parametrize(("departement", "code_postal"), sorted(VINGT.items()))
-def test_la_campagne_pilote_2015(client: Client, departement: str, code_postal: str) -> None:
-    corps = eligibilite(client, code_postal, 2015)
+def test_la_campagne_pilote_2015(publique: Client, departement: str, code_postal: str) -> None:
+    corps = eligibilite(publique, code_postal, 2015)
     assert corps["eligible"] is (departement in PILOTES_2015)
     assert (corps["motif"] is None) is (departement in PILOTES_2015)
 
 
 @pytest.mark.parametrize(("departement", "code_postal"), [("2A", "20000"), ("2B", "20200")])
-def test_la_corse_a_partir_de_2018(client: Client, departement: str, code_postal: str) -> None:
+def test_la_corse_a_partir_de_2018(publique: Client, departement: str, code_postal: str) -> None:
     for campagne in (2018, 2020, 2024):
-        corps = eligibilite(client, code_postal, campagne)
+        corps = eligibilite(publique, code_postal, campagne)
         assert (corps["eligible"], corps["departement"]) == (True, departement)
-    avant = eligibilite(client, code_postal, 2016)
+    avant = eligibilite(publique, code_postal, 2016)
     assert (avant["eligible"], avant["departement"]) == (False, departement)
     assert avant["motif"]
 
@@ -318,20 +359,20 @@ def test_la_corse_a_partir_de_2018(client: Client, departement: str, code_postal
 @pytest.mark.parametrize("campagne", [2016, 2024])
 @pytest.mark.parametrize(("departement", "code_postal"), sorted(OUTRE_MER.items()))
 def test_l_outre_mer_n_est_jamais_eligible(
-    client: Client, campagne: int, departement: str, code_postal: str
+    publique: Client, campagne: int, departement: str, code_postal: str
 ) -> None:
-    corps = eligibilite(client, code_postal, campagne)
+    corps = eligibilite(publique, code_postal, campagne)
     assert (corps["eligible"], corps["departement"]) == (False, departement)
     assert "outre-mer" in str(corps["motif"])
 
 
-def test_la_campagne_par_defaut_est_l_annee_en_cours(client: Client) -> None:
-    corps = eligibilite(client, "28000")
+def test_la_campagne_par_defaut_est_l_annee_en_cours(publique: Client) -> None:
+    corps = eligibilite(publique, "28000")
     assert (corps["campagne"], corps["eligible"]) == (2024, True)
 
 
-def test_une_annee_sans_campagne_est_refusee_avec_son_motif(client: Client) -> None:
-    corps = eligibilite(client, "51100", 2014)
+def test_une_annee_sans_campagne_est_refusee_avec_son_motif(publique: Client) -> None:
+    corps = eligibilite(publique, "51100", 2014)
     assert corps["eligible"] is False
     assert "2014" in str(corps["motif"])
 
@@ -347,26 +388,26 @@ def test_une_annee_sans_campagne_est_refusee_avec_son_motif(client: Client) -> N
     ],
 )
 def test_un_code_postal_invalide_est_refuse(
-    client: Client, params: dict[str, str], statut: int
+    publique: Client, params: dict[str, str], statut: int
 ) -> None:
-    corps = aides.exiger_probleme(client.get("/tic/eligibilite", params=params), statut)
+    corps = aides.exiger_probleme(publique.get("/tic/eligibilite", params=params), statut)
     champ = "code_postal" if statut == 422 else "campagne"
     assert champ in aides.champs_en_erreur(corps)
 
 
-def test_la_consultation_est_publique(client: Client) -> None:
+def test_la_consultation_est_publique(publique: Client) -> None:
     """No bearer: rates and eligibility are public information."""
-    assert client.get("/tic/eligibilite", params={"code_postal": "51100"}).status_code == 200
-    assert client.get("/tic/taux", params={"annee": 2020, "produit": GNV}).status_code == 200
+    assert publique.get("/tic/eligibilite", params={"code_postal": "51100"}).status_code == 200
+    assert publique.get("/tic/taux", params={"annee": 2020, "produit": GNV}).status_code == 200
 
 
-def test_les_referentiels_tic_repondent(client: Client) -> None:
-    produits = client.get("/referentiels/produits-tic").json()
+def test_les_referentiels_tic_repondent(publique: Client) -> None:
+    produits = publique.get("/referentiels/produits-tic").json()
     assert {p["code"] for p in produits} == {GNR, FL, GNC, GNV, GPL}
     gnr = next(p for p in produits if p["code"] == GNR)
     assert (gnr["unite"], gnr["unite_taux"], gnr["taxe"]) == ("l", "€/hl", "TICPE")
     assert next(p for p in produits if p["code"] == GNC)["taxe"] == "TICGN"
-    statuts = [s["code"] for s in client.get("/referentiels/statuts-demande-tic").json()]
+    statuts = [s["code"] for s in publique.get("/referentiels/statuts-demande-tic").json()]
     assert statuts == [
         "BROUILLON",
         "ENVOYEE",
@@ -376,6 +417,6 @@ def test_les_referentiels_tic_repondent(client: Client) -> None:
         "REJETEE",
         "MISE_EN_PAIEMENT",
     ]
-    types = client.get("/referentiels/types-beneficiaire-tic").json()
+    types = publique.get("/referentiels/types-beneficiaire-tic").json()
     assert "CUMA" in {t["code"] for t in types}
     assert all(t["libelle"] for t in types)

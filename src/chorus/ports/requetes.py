@@ -93,6 +93,26 @@ class CleDeTri(enum.Enum):
     STATUT = "statut"
 
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def lire_tri(texte: object, cles: type[E]) -> tuple[E, bool]:
+    """The key and direction of the API's sort notation (``-date_depot``: descending),
+    among `cles` (an enum whose values are the names); refused with the possible ones."""
+    texte = exiger_texte(texte, "tri")
+    descendant = texte.startswith("-")
+    nom = texte.lstrip("-+")
+    for cle in cles:
+        if cle.value == nom:
+            return cle, descendant
+    possibles = ", ".join(str(c.value) for c in cles)
+    raise ValidationError(
+        f"Tri « {texte[:50]} » inconnu ; tris possibles : {possibles} (précédé de - pour "
+        "l'ordre décroissant).",
+        champ="tri",
+    )
+
+
 @attrs.frozen
 class Tri:
     """A sort order; `depuis("-date_depot")` reads the API's notation. Ties break on id."""
@@ -104,18 +124,7 @@ class Tri:
     def depuis(texte: str | None) -> Tri:
         if texte is None or texte == "":
             return Tri()
-        texte = exiger_texte(texte, "tri")
-        descendant = texte.startswith("-")
-        nom = texte.lstrip("-+")
-        for cle in CleDeTri:
-            if cle.value == nom:
-                return Tri(cle, descendant)
-        possibles = ", ".join(c.value for c in CleDeTri)
-        raise ValidationError(
-            f"Tri « {texte[:50]} » inconnu ; tris possibles : {possibles} (précédé de - pour "
-            "l'ordre décroissant).",
-            champ="tri",
-        )
+        return Tri(*lire_tri(texte, CleDeTri))
 
 
 @attrs.frozen
@@ -295,11 +304,24 @@ def trier(resumes: Sequence[ResumeMemoire], tri: Tri) -> list[ResumeMemoire]:
     """The reference order of `tri`, for adapters that sort in Python: by the key, ties
     broken by id; rows without a value (a draft has no date de dépôt) come last in either
     direction."""
-    cle = _CLES[tri.cle]
+    return trier_selon(resumes, _CLES[tri.cle], tri.descendant)
+
+
+class _AvecId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=_AvecId)
+
+
+def trier_selon(resumes: Sequence[R], cle: Callable[[R], Any], descendant: bool) -> list[R]:
+    """Rows in the order of `cle`, ties broken by id; rows without a value come last in
+    either direction (the reference order of every list's sort)."""
     avec = [r for r in resumes if cle(r) is not None]
     sans = [r for r in resumes if cle(r) is None]
-    avec.sort(key=lambda r: (cle(r), r.id), reverse=tri.descendant)
-    sans.sort(key=lambda r: r.id, reverse=tri.descendant)
+    avec.sort(key=lambda r: (cle(r), r.id), reverse=descendant)
+    sans.sort(key=lambda r: r.id, reverse=descendant)
     return avec + sans
 
 

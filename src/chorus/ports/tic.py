@@ -20,7 +20,7 @@ from chorus.domain.textes import exiger_texte
 from chorus.domain.tic.bareme import ProduitTic
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.tic.statuts import StatutDemandeTic
-from chorus.ports.requetes import Page, Pagination
+from chorus.ports.requetes import Page, Pagination, lire_tri, trier_selon
 
 
 @attrs.frozen
@@ -79,18 +79,7 @@ class TriTic:
     def depuis(texte: str | None) -> TriTic:
         if texte is None or texte == "":
             return TriTic()
-        texte = exiger_texte(texte, "tri")
-        descendant = texte.startswith("-")
-        nom = texte.lstrip("-+")
-        for cle in CleDeTriTic:
-            if cle.value == nom:
-                return TriTic(cle, descendant)
-        possibles = ", ".join(c.value for c in CleDeTriTic)
-        raise ValidationError(
-            f"Tri « {texte[:50]} » inconnu ; tris possibles : {possibles} (précédé de - pour "
-            "l'ordre décroissant).",
-            champ="tri",
-        )
+        return TriTic(*lire_tri(texte, CleDeTriTic))
 
 
 @attrs.frozen
@@ -185,12 +174,7 @@ _CLES: dict[CleDeTriTic, Callable[[ResumeDemandeTic], Any]] = {
 def trier_tic(resumes: Sequence[ResumeDemandeTic], tri: TriTic) -> list[ResumeDemandeTic]:
     """The reference order of `tri`: by the key, ties broken by id; rows without a value
     (a draft has no date de dépôt) come last in either direction."""
-    cle = _CLES[tri.cle]
-    avec = [r for r in resumes if cle(r) is not None]
-    sans = [r for r in resumes if cle(r) is None]
-    avec.sort(key=lambda r: (cle(r), r.id), reverse=tri.descendant)
-    sans.sort(key=lambda r: r.id, reverse=tri.descendant)
-    return avec + sans
+    return trier_selon(resumes, _CLES[tri.cle], tri.descendant)
 
 
 @attrs.frozen

@@ -209,6 +209,14 @@ def _limiter_les_routes_marquees(config: RateLimitConfig) -> Callable[[ASGIApp],
     return middleware
 
 
+def _services(state: State) -> ServicesWeb:
+    # Read from the app's state rather than captured: the use cases are the app's data, so
+    # one built app can serve another set of them (the tests reuse apps: building one costs
+    # a third of a second).
+    services: ServicesWeb = state["services"]
+    return services
+
+
 def creer_app(
     services: ServicesWeb,
     reglages: ReglagesWeb | None = None,
@@ -241,7 +249,7 @@ def creer_app(
     app = Litestar(
         route_handlers=[api],
         dependencies={
-            "services": Provide(lambda: services, use_cache=True, sync_to_thread=False),
+            "services": Provide(_services, sync_to_thread=False),
             # Reads the header only: the lookup runs in the handler's thread (see `auth`).
             ACTEUR: Provide(fournir_acteur, sync_to_thread=False),
             "pagination": Provide(fournir_pagination, sync_to_thread=False),
