@@ -38,7 +38,8 @@ def _montant(valeur: Decimal) -> str:
     return format(arrondir(valeur), "f")
 
 
-def _instant(valeur: datetime) -> str:
+def instant_canonique(valeur: datetime) -> str:
+    """An instant as the canonical serialisations write it: UTC, microseconds, ``Z``."""
     return valeur.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -58,7 +59,7 @@ def serialisation_canonique(memoire: Memoire, *, date_depot: datetime) -> bytes:
     document = {
         "format": FORMAT_CANONIQUE,
         "numero": memoire.numero,
-        "date_depot": _instant(date_depot),
+        "date_depot": instant_canonique(date_depot),
         "prestataire": {
             "identifiant": identifiant,
             "type_identifiant": type_identifiant,

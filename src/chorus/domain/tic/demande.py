@@ -14,17 +14,16 @@ the quantity converted to the rate's unit × the rate, rounded half-up to the ce
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
 
 from chorus.domain.calendrier import jour_a_paris
+from chorus.domain.empreinte import empreinte, instant_canonique
 from chorus.domain.errors import Conflit, NonTrouve, TransitionInvalide, ValidationError
 from chorus.domain.montants import ZERO, arrondir, en_decimal, en_francais, valider_euros
 from chorus.domain.pieces import PieceJointe, TypePiece
@@ -335,10 +334,6 @@ class CertificatDepotTic:
         )
 
 
-def _instant(valeur: datetime) -> str:
-    return valeur.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def serialisation_canonique_tic(demande: DemandeTic, *, date_depot: datetime) -> bytes:
     """The bytes a demande's empreinte is computed on: JSON, keys sorted, no spaces, UTF-8;
     amounts and quantities with two decimals, rates as published, dates ``YYYY-MM-DD``, the
@@ -349,7 +344,7 @@ def serialisation_canonique_tic(demande: DemandeTic, *, date_depot: datetime) ->
     document = {
         "format": 1,
         "numero": demande.numero,
-        "date_depot": _instant(date_depot),
+        "date_depot": instant_canonique(date_depot),
         "campagne": demande.campagne,
         "annee": demande.entete.annee,
         "avance": demande.entete.avance,
@@ -387,8 +382,8 @@ def serialisation_canonique_tic(demande: DemandeTic, *, date_depot: datetime) ->
 
 
 def empreinte_tic(demande: DemandeTic, *, date_depot: datetime) -> str:
-    serialisation = serialisation_canonique_tic(demande, date_depot=date_depot)
-    return base64.b64encode(hashlib.sha256(serialisation).digest()).decode("ascii")
+    """Base64 of the SHA-256 of the demande's canonical serialisation (as for mémoires)."""
+    return empreinte(serialisation_canonique_tic(demande, date_depot=date_depot))
 
 
 @attrs.frozen
