@@ -10,8 +10,10 @@ from urllib.parse import unquote
 import attrs
 
 from chorus.adapters.pdf.rendu import RenduWeasyPrint
+from chorus.adapters.recherche.fts5 import RechercheFaqFts5
 from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
 from chorus.adapters.referentiels.donnees_paquet import ReferentielsDuPaquet
+from chorus.adapters.referentiels.faq_yaml import FaqDuPaquet
 from chorus.adapters.securite.argon2id import HacheurArgon2id
 from chorus.adapters.securite.echecs_en_memoire import CompteurDEchecsEnMemoire
 from chorus.adapters.securite.secrets_systeme import SecretsDuSysteme
@@ -24,6 +26,9 @@ from chorus.config import ErreurDeConfiguration as ErreurDeConfiguration
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.securite import DessinateurDeCaptcha, GenerateurDeSecrets, HacheurDeMotsDePasse
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator
+from chorus.services.activite import ActiviteService, NotificationService
+from chorus.services.actualites import ActualiteService
+from chorus.services.assistant import AssistantService
 from chorus.services.comptes import CompteService, ReglagesComptes
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
@@ -34,6 +39,7 @@ from chorus.services.instruction_tic import InstructionTicService
 from chorus.services.memoires import MemoireService
 from chorus.services.retention import RetentionService
 from chorus.services.structures import StructureService
+from chorus.services.support import SupportService, TicketService
 from chorus.services.tic import DemandeTicService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
@@ -64,6 +70,12 @@ class Chorus:
     tic: DemandeTicService
     instruction_tic: InstructionTicService
     inscription_tic: InscriptionTicService
+    assistant: AssistantService
+    actualites: ActualiteService
+    tickets: TicketService
+    support: SupportService
+    activite: ActiviteService
+    notifications: NotificationService
 
 
 def assembler(
@@ -73,9 +85,11 @@ def assembler(
     hacheur: HacheurDeMotsDePasse | None = None,
     secrets: GenerateurDeSecrets | None = None,
     dessinateur: DessinateurDeCaptcha | None = None,
+    assistant: AssistantService | None = None,
 ) -> Chorus:
     """The use cases on `ports`; the account ports default to the production adapters
-    (argon2id, the system's secrets, image captchas)."""
+    (argon2id, the system's secrets, image captchas), the assistant to the shipped FAQ
+    searched with SQLite FTS5."""
     consultation = ConsultationService(ports)
     comptes = CompteService(
         ports,
@@ -98,6 +112,14 @@ def assembler(
         tic=DemandeTicService(ports),
         instruction_tic=InstructionTicService(ports),
         inscription_tic=InscriptionTicService(ports, comptes),
+        assistant=assistant or AssistantService(FaqDuPaquet(), RechercheFaqFts5()),
+        actualites=ActualiteService(ports),
+        tickets=TicketService(ports),
+        support=SupportService(ports, url_de_base=(reglages or ReglagesComptes()).url_de_base),
+        activite=ActiviteService(ports),
+        notifications=NotificationService(
+            ports, url_de_base=(reglages or ReglagesComptes()).url_de_base
+        ),
     )
 
 
@@ -269,6 +291,11 @@ def construire_serveur(configuration: Configuration) -> Serveur:
             tic=chorus.tic,
             instruction_tic=chorus.instruction_tic,
             inscription_tic=chorus.inscription_tic,
+            assistant=chorus.assistant,
+            actualites=chorus.actualites,
+            activite=chorus.activite,
+            tickets=chorus.tickets,
+            support=chorus.support,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
         ),
@@ -286,6 +313,10 @@ def construire_serveur(configuration: Configuration) -> Serveur:
         # loading (about 0.7 s) inside a sending: pay it now, beside the start-up.
         threading.Thread(
             target=RenduWeasyPrint().prechauffer, name="prechauffage-pdf", daemon=True
+        ).start()
+        # Likewise the assistant's FAQ index (about half a second) before its first question.
+        threading.Thread(
+            target=chorus.assistant.preparer, name="prechauffage-assistant", daemon=True
         ).start()
 
     # Litestar hands the application to a hook that takes an argument: wrap them.
@@ -319,6 +350,11 @@ def construire_tui(configuration: Configuration) -> ChorusApp:
             tic=chorus.tic,
             instruction_tic=chorus.instruction_tic,
             inscription_tic=chorus.inscription_tic,
+            assistant=chorus.assistant,
+            actualites=chorus.actualites,
+            activite=chorus.activite,
+            tickets=chorus.tickets,
+            support=chorus.support,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
             stockage=configuration.stockage,

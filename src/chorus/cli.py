@@ -20,11 +20,16 @@ from chorus.bootstrap import (
     construire_tui,
 )
 from chorus.config import Configuration
+from chorus.domain.activite import NatureSuivi
+from chorus.domain.actualites import CORPS_MAXIMUM
 from chorus.domain.calendrier import jour_a_paris
 from chorus.domain.errors import DomainError
 from chorus.domain.montants import en_francais
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import RoleAgent
+from chorus.services.activite import BilanSuivis
+from chorus.services.actualites import AUTEUR_EXPLOITATION
+from chorus.services.comptes import ReglagesComptes
 from chorus.services.demo import MOT_DE_PASSE_DEMO, DonneesDemo, charger_demo
 from chorus.services.retention import RapportPurge
 
@@ -91,6 +96,20 @@ def afficher_demo(donnees: DonneesDemo) -> str:
                 f"{en_francais(d.montant_total) + ' €':>12} {accorde:>12}  "
                 f"{noms.get(d.structure_id, '')}"
             )
+    if donnees.tickets:
+        lignes.append("")
+        lignes.append("Tickets d'assistance")
+        lignes.append(f"  {'Numéro':<16} {'État':<16} {'Destinataire':<52} Émetteur")
+        for t in donnees.tickets:
+            lignes.append(
+                f"  {t.numero:<16} {t.statut.libelle:<16} {t.destinataire.libelle:<52} "
+                f"{t.emetteur.email}"
+            )
+    if donnees.actualites:
+        lignes.append("")
+        lignes.append("Actualités (touche F7 du terminal, GET /api/v1/actualites)")
+        for a in donnees.actualites:
+            lignes.append(f"  {a.jour_de_publication:<18} {a.titre}")
     return "\n".join(lignes)
 
 
@@ -243,6 +262,79 @@ def creer_agent(
     )
 
 
+@admin.command("publier-actualite")
+@click.option("--titre", default=None, help="Titre de l'actualité (une ligne, 200 caractères).")
+@click.option("--corps", default=None, help="Corps de l'actualité, en Markdown.")
+@click.option(
+    "--fichier",
+    default=None,
+    help="Fichier Markdown (UTF-8) dont le contenu est le corps de l'actualité.",
+)
+@click.option(
+    "--auteur",
+    default=AUTEUR_EXPLOITATION,
+    show_default=True,
+    help="Signature de l'actualité.",
+)
+@_OPTION_STOCKAGE
+def publier_actualite(
+    titre: str | None, corps: str | None, fichier: str | None, auteur: str, stockage: str | None
+) -> None:
+    """Publie une actualité, datée de maintenant, visible de tous sur le portail."""
+    if titre is None:
+        # Checked here rather than by click, whose message would be in English.
+        click.echo("Erreur : indiquez le titre de l'actualité par --titre TITRE.", err=True)
+        sys.exit(2)
+    texte = _corps_d_actualite(corps, fichier)
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+        actualite = chorus.actualites.publier_en_exploitation(titre, texte, auteur)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur)
+    click.echo(
+        f"Actualité publiée : « {actualite.titre} » — {actualite.mention_de_publication} "
+        f"(identifiant {actualite.id})."
+    )
+
+
+def _corps_d_actualite(corps: str | None, fichier: str | None) -> str:
+    """The body given by exactly one of ``--corps`` and ``--fichier``; exit code 2 else."""
+    if (corps is None) == (fichier is None):
+        click.echo(
+            "Erreur : indiquez le corps de l'actualité par --corps TEXTE ou par --fichier "
+            "F.md (l'un des deux, pas les deux).",
+            err=True,
+        )
+        sys.exit(2)
+    if corps is not None:
+        return corps
+    assert fichier is not None
+    try:
+        with open(fichier, "rb") as flux:
+            octets = flux.read(_TAILLE_MAX_FICHIER_ACTUALITE + 1)
+    except OSError as erreur:
+        click.echo(
+            f"Erreur : le fichier « {fichier} » ne peut pas être lu ({erreur.strerror or erreur}).",
+            err=True,
+        )
+        sys.exit(2)
+    if len(octets) > _TAILLE_MAX_FICHIER_ACTUALITE:
+        click.echo(f"Refusé (corps) : le fichier « {fichier} » est trop volumineux.", err=True)
+        sys.exit(1)
+    try:
+        return octets.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(f"Refusé (corps) : le fichier « {fichier} » n'est pas un texte UTF-8.", err=True)
+        sys.exit(1)
+
+
+# Four bytes a character at most: a larger file cannot hold a body the domain accepts.
+_TAILLE_MAX_FICHIER_ACTUALITE = 4 * CORPS_MAXIMUM + 1024
+
+
 @main.group()
 def courriels() -> None:
     """La boîte d'envoi des courriels."""
@@ -349,6 +441,89 @@ def purger(avant: str | None, simulation: bool, stockage: str | None) -> None:
         _quitter_refus(erreur, "Rien n'a été supprimé.")
     click.echo(f"Stockage : {configuration.stockage}")
     click.echo(afficher_purge(rapport))
+
+
+@main.group()
+def notifications() -> None:
+    """Les courriels de suivi d'activité (quotidien et hebdomadaire)."""
+
+
+@notifications.command("envoyer")
+@click.option("--quotidien", "nature", flag_value="QUOTIDIEN", help="Le suivi de la veille.")
+@click.option(
+    "--hebdomadaire", "nature", flag_value="HEBDOMADAIRE", help="Le suivi de la semaine passée."
+)
+@click.option(
+    "--jour",
+    default=None,
+    metavar="AAAA-MM-JJ",
+    help="Le jour de l'exécution (aujourd'hui par défaut) : le suivi couvre la veille, ou "
+    "la semaine du lundi au dimanche qui le précède.",
+)
+@_OPTION_STOCKAGE
+def envoyer_notifications(nature: str | None, jour: str | None, stockage: str | None) -> None:
+    """Prépare les suivis d'activité des abonnés, puis remet la boîte d'envoi ; à lancer
+    chaque jour (--quotidien) et chaque lundi (--hebdomadaire). Relancé, il n'envoie rien
+    deux fois."""
+    if nature is None:
+        raise click.UsageError("Indiquez --quotidien ou --hebdomadaire.")
+    choisi: date | None = None
+    if jour is not None:
+        try:
+            if not _DATE_ISO.fullmatch(jour.strip()):
+                raise ValueError(jour)
+            choisi = date.fromisoformat(jour.strip())
+        except ValueError:
+            click.echo(
+                f"Date invalide pour --jour : « {jour} » (attendue au format AAAA-MM-JJ, par "
+                "exemple 2026-11-23) ; rien n'a été préparé.",
+                err=True,
+            )
+            sys.exit(2)
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(
+            configuration.stockage,
+            reglages=ReglagesComptes(
+                url_de_base=configuration.url_de_base, captcha_actif=configuration.captcha_actif
+            ),
+        )
+        distributeur = construire_distributeur(configuration, chorus)
+        bilan = chorus.notifications.preparer_suivis(NatureSuivi(nature), choisi)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur, "Rien n'a été préparé.")
+    click.echo(afficher_suivis(bilan))
+    envoyes = echecs = 0
+    # Passes until the outbox is empty or the server refuses: a failed email waits for its
+    # retry delay, which the server's loop or the next run honours.
+    for _ in range(1000):
+        passe = distributeur.distribuer()
+        envoyes, echecs = envoyes + passe.envoyes, echecs + passe.echecs
+        if not passe.lot_complet or passe.echecs:
+            break
+    restants = chorus.notifications.restant_a_envoyer(bilan.courriels)
+    click.echo(f"Courriels envoyés : {envoyes} ; en échec : {echecs}.")
+    if restants:
+        click.echo(
+            f"Suivis en attente d'un prochain passage : {restants} (ils restent dans la boîte "
+            "d'envoi : `chorus serve` ou la prochaine exécution les remettra)."
+        )
+    else:
+        click.echo("Aucun suivi en attente.")
+
+
+def afficher_suivis(bilan: BilanSuivis) -> str:
+    """What a preparation of the summaries did, in French."""
+    p = bilan.periode
+    return (
+        f"Suivi d'activité {p.nature.adjectif} {p.libelle} : "
+        f"{bilan.prepares} {_accord(bilan.prepares, 'courriel préparé', 'courriels préparés')}"
+        f" ; {bilan.deja_prepares} déjà {_accord(bilan.deja_prepares, 'préparé', 'préparés')}"
+        f" auparavant ; {bilan.sans_changement} "
+        f"{_accord(bilan.sans_changement, 'abonné', 'abonnés')} sans changement."
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from tests.doubles import CODE_CAPTCHA
 from tests.monde import Monde
 from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 EMAIL = "anne.lefevre@exemple.fr"
 MOT_DE_PASSE_INITIAL = "Premier-Mot-2024"

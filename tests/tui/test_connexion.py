@@ -10,7 +10,7 @@ from chorus.adapters.tui.ecrans.traitement import EcranFileTraitement
 from tests.monde import Monde
 from tests.tui.aides import TAILLE, application, attendre, connecter, erreur_de, saisir
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 
 async def test_un_prestataire_arrive_dans_son_espace(monde: Monde) -> None:

@@ -36,7 +36,7 @@ from tests.tui.aides import (
     saisir,
 )
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 DOCUMENTS = {"telecharger_certificat", "telecharger_memoire"}
 

@@ -211,7 +211,7 @@ def _historique_affiche(ecran: EcranInstructionDemandeTic) -> list[str]:
     return [str(tableau.cellules(cle)[0]) for cle in tableau.cles]
 
 
-@pytest.mark.tous_stockages
+@pytest.mark.ecrans_sur_sqlite
 @pytest.mark.anyio
 async def test_instruction_jusqu_a_la_mise_en_paiement(monde: Monde) -> None:
     tic = _monde_tic(monde)
@@ -324,7 +324,7 @@ async def test_instruction_jusqu_a_la_mise_en_paiement(monde: Monde) -> None:
         assert str(table.get_row(demande.id)[7]) == "100,00 €"
 
 
-@pytest.mark.tous_stockages
+@pytest.mark.ecrans_sur_sqlite
 @pytest.mark.anyio
 async def test_rejet_avec_motif(monde: Monde) -> None:
     tic = _monde_tic(monde)
@@ -355,7 +355,7 @@ async def test_rejet_avec_motif(monde: Monde) -> None:
         assert ecran.actions == []
 
 
-@pytest.mark.tous_stockages
+@pytest.mark.ecrans_sur_sqlite
 @pytest.mark.anyio
 async def test_une_double_soumission_ne_change_rien(monde: Monde) -> None:
     tic = _monde_tic(monde)
@@ -383,7 +383,7 @@ async def test_une_double_soumission_ne_change_rien(monde: Monde) -> None:
         assert _stockee(monde, tic, demande) == stockee
 
 
-@pytest.mark.tous_stockages
+@pytest.mark.ecrans_sur_sqlite
 @pytest.mark.anyio
 async def test_un_brouillon_n_apparait_jamais(monde: Monde) -> None:
     tic = _monde_tic(monde)
@@ -429,7 +429,7 @@ async def test_un_brouillon_n_apparait_jamais(monde: Monde) -> None:
         assert not app.screen.query_one("#saisie-evenement").display
 
 
-@pytest.mark.tous_stockages
+@pytest.mark.ecrans_sur_sqlite
 @pytest.mark.anyio
 async def test_pieces_et_certificat_enregistres_sans_rien_ecraser(
     monde: Monde, tmp_path: Path

@@ -1,4 +1,4 @@
-"""The seed's whole journey in the terminal, on memory and on SQLite: the prestataire signs in
+"""The seed's whole journey in the terminal, on SQLite: the prestataire signs in
 and files a mémoire with two lines and two pièces; the court's agent makes it available and
 refuses it with a motif; the prestataire duplicates it from the synthèse and sends the copy.
 Every step is checked in the store, through the use cases."""
@@ -38,7 +38,7 @@ from tests.tui.saisie_pilote import (
     texte,
 )
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 
 async def _deconnecter(pilot: Pilot[None]) -> None:

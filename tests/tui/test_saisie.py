@@ -34,7 +34,7 @@ from tests.tui.saisie_pilote import (
     texte,
 )
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 
 # -- the whole entry -------------------------------------------------------------------------

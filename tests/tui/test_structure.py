@@ -29,7 +29,7 @@ from chorus.domain.utilisateur import Utilisateur
 from tests.monde import PDF, PNG, Monde
 from tests.tui.aides import MOT_DE_PASSE, TAILLE, application, attendre, connecter
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 AUTRE_IBAN = "FR1420041010050500013M02606"
 AUTRE_BIC = "PSSTFRPPLIL"
@@ -338,7 +338,10 @@ async def test_un_membre_non_gestionnaire_ne_fait_que_consulter(monde: Monde) ->
         raison_sociale.value = "Cabinet Pirate"
         raison_sociale.focus()
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        # Whatever the keys started has finished (rather than a fixed delay) before the check.
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         apres = stockee(monde)
         assert apres.version == avant.version
         assert apres == avant

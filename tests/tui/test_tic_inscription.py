@@ -1,4 +1,4 @@
-"""« Créer un compte TIC » from the sign-in screen (seed 004), on memory and on SQLite: the
+"""« Créer un compte TIC » from the sign-in screen (seed 004), on SQLite: the
 form in the seed's order, « Finaliser l'inscription », then the activation link pasted in
 « Activer mon compte » with the password and secret question, and the first sign-in into
 the TIC space; a wrong verification code refused under its field, nothing created."""
@@ -42,9 +42,10 @@ EMAIL = "gaec.deux.rives@exemple.fr"
 NOUVEAU_MOT_DE_PASSE = "Tracteur-Rouge-2022"
 
 
-@pytest.fixture(params=["memoire", "sqlite"], ids=lambda s: f"stockage={s}")
-def monde_tic(request: pytest.FixtureRequest, tmp_path: Path) -> MondeTic:
-    return construire_monde_tic(request.param, tmp_path)
+@pytest.fixture
+def monde_tic(tmp_path: Path) -> MondeTic:
+    """The TIC world on SQLite, the storage of `chorus tui` (see `tests/tui/conftest.py`)."""
+    return construire_monde_tic("sqlite", tmp_path)
 
 
 def _compte(monde: MondeTic, email: str) -> Utilisateur | None:

@@ -1,4 +1,4 @@
-"""The farmer's journey in the terminal (seed 004), on memory and on SQLite: sign in, the TIC
+"""The farmer's journey in the terminal (seed 004), on SQLite: sign in, the TIC
 space, a draft with two invoice lines (the rate and amount shown as they are typed), two
 pièces (one on a line, one on the demande), « Envoyer » after the warning, the certificate
 exported to a file, then the demande in « Mon suivi » and the « Tableau de bord »."""
@@ -42,9 +42,10 @@ from tests.tui.tic_pilote import (
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(params=["memoire", "sqlite"], ids=lambda s: f"stockage={s}")
-def monde_tic(request: pytest.FixtureRequest, tmp_path: Path) -> MondeTic:
-    return construire_monde_tic(request.param, tmp_path)
+@pytest.fixture
+def monde_tic(tmp_path: Path) -> MondeTic:
+    """The TIC world on SQLite, the storage of `chorus tui` (see `tests/tui/conftest.py`)."""
+    return construire_monde_tic("sqlite", tmp_path)
 
 
 def _saisie(pilot: Pilot[None]) -> EcranSaisieTic:
@@ -339,11 +340,13 @@ async def test_un_brouillon_se_supprime_apres_confirmation(monde_tic: MondeTic) 
         assert demandes(monde) == []
 
 
-async def test_f12_ouvre_l_espace_tic_d_une_structure_aux_deux_espaces(tmp_path: Path) -> None:
+async def test_f12_ouvre_l_espace_tic_d_une_structure_aux_deux_espaces(
+    monde_tic: MondeTic,
+) -> None:
     from chorus.adapters.tui.ecrans.espace import EspaceMemoires
     from tests.tui.tic_pilote import deux_espaces
 
-    monde = construire_monde_tic()
+    monde = monde_tic
     structure = deux_espaces(monde)
     app = application_tic(monde)
     assert isinstance(app, ChorusApp)

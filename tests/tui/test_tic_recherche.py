@@ -1,4 +1,4 @@
-"""« Rechercher » and « Tableau de bord » of the TIC/TICGN space, on memory and on SQLite: the
+"""« Rechercher » and « Tableau de bord » of the TIC/TICGN space, on SQLite: the
 criteria, a count of the dashboard opening the matching list, and the exports — CSV, XLSX
 and ODS holding the same rows, written where the user says and never over a file."""
 
@@ -45,9 +45,10 @@ _MONTANTS = {"Montant demandé", "Montant accordé"}
 _JOURS = {"Date de l'état", "Date de création", "Date de dépôt", "Date de mise en paiement"}
 
 
-@pytest.fixture(params=["memoire", "sqlite"], ids=lambda s: f"stockage={s}")
-def monde_tic(request: pytest.FixtureRequest, tmp_path: Path) -> MondeTic:
-    return construire_monde_tic(request.param, tmp_path / "monde")
+@pytest.fixture
+def monde_tic(tmp_path: Path) -> MondeTic:
+    """The TIC world on SQLite, the storage of `chorus tui` (see `tests/tui/conftest.py`)."""
+    return construire_monde_tic("sqlite", tmp_path / "monde")
 
 
 def _nombre(valeur: Any) -> str:

@@ -29,7 +29,7 @@ from chorus.domain.utilisateur import Utilisateur
 from tests.monde import Monde
 from tests.tui.aides import TAILLE, application, attendre, cliquer, connecter, erreur_de, saisir
 
-pytestmark = [pytest.mark.tous_stockages, pytest.mark.anyio]
+pytestmark = [pytest.mark.ecrans_sur_sqlite, pytest.mark.anyio]
 
 
 def _file(app: ChorusApp) -> EcranFileTraitement:

@@ -210,6 +210,8 @@ def test_piece_xls_reconnue_apres_nettoyage_du_nom() -> None:
         ("", "piece"),
         ("...", "piece"),
         ("dossier/", "piece"),
+        ("\xa0", "piece"),
+        ("\u3000rapport.pdf\xa0", "rapport.pdf"),
         ("Re\u0301quisition.pdf", "R\u00e9quisition.pdf"),
     ],
 )

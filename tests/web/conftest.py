@@ -48,6 +48,11 @@ def services_web(chorus: Chorus) -> ServicesWeb:
         tic=chorus.tic,
         instruction_tic=chorus.instruction_tic,
         inscription_tic=chorus.inscription_tic,
+        assistant=chorus.assistant,
+        actualites=chorus.actualites,
+        activite=chorus.activite,
+        tickets=chorus.tickets,
+        support=chorus.support,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )

@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 import pytest
 
+from chorus.services.support import FichierJoint, SaisieTicket
 from tests.web import aides
 from tests.web.monde_acces import (
     ACTEURS,
@@ -128,6 +129,28 @@ def traitement(agent: int, comptable: int, ailleurs: int) -> Statuts:
     }
 
 
+def ticket_de_a(succes: int) -> Statuts:
+    """A support ticket of A: its structure's members (whatever their habilitations) act on
+    it, anyone else is told it does not exist."""
+    return {
+        ANONYME: 401,
+        **dict.fromkeys(HORS_DE_A, 404),
+        **dict.fromkeys(MEMBRES_DE_A, succes),
+    }
+
+
+def support(agent: int) -> Statuts:
+    """A back-office route on a ticket of A routed to the service centralisateur of A's
+    juridiction: its agent answers, other agents do not know it, prestataires are refused."""
+    return {
+        **authentifies(403),
+        AGENT: agent,
+        AGENT_AILLEURS: 404,
+        COMPTABLE: 404,
+        INSTRUCTEUR: 404,
+    }
+
+
 def traitement_tic(instructeur: int) -> Statuts:
     """A route of the TIC back office: the instructeurs TIC's alone."""
     return {**authentifies(403), INSTRUCTEUR: instructeur}
@@ -172,6 +195,38 @@ class Ligne:
 
 def _fichier(nom: str, contenu: bytes = aides.PDF) -> dict[str, tuple[str, bytes, str]]:
     return {"fichier": (nom, contenu, "application/pdf")}
+
+
+def _ticket_de_a(w: MondeAcces, attente: str | None = None) -> str:
+    """The number of a ticket of A (with a pièce) about its sent mémoire, routed to the
+    service centralisateur of A's juridiction, opened by A's gestionnaire before the request
+    is sent; `attente`: the agent of that juridiction has proposed a solution (SOLUTION) or
+    asked for information (INFORMATION)."""
+    saisie = SaisieTicket(
+        structure_id=w.a.id,
+        categorie="MEMOIRE",
+        sous_categorie="M_SUIVI",
+        numero_objet=w.memoires_a.envoye.numero,
+        resume="Suivi du mémoire",
+        description="Où en est le paiement ?",
+        pieces=(FichierJoint("note.pdf", aides.PDF),),
+    )
+    numero = w.chorus.tickets.creer(w.services.gestionnaire.id, saisie).numero
+    agent = w.services.agent.id
+    if attente == "SOLUTION":
+        w.chorus.support.proposer_solution(agent, numero, "Il est mis en paiement.")
+    elif attente == "INFORMATION":
+        w.chorus.support.demander_information(agent, numero, "Quel est le RIB ?")
+    return numero
+
+
+def _piece_de_ticket(w: MondeAcces, numero: str) -> str:
+    return w.chorus.tickets.obtenir(w.services.gestionnaire.id, numero).pieces[0].id
+
+
+def _une_actualite(w: MondeAcces) -> str:
+    """The id of a news item, published (from the console) before the request is sent."""
+    return w.chorus.actualites.publier_en_exploitation("Maintenance", "Portail fermé samedi.").id
 
 
 def _corps_memoire(w: MondeAcces, **changements: Any) -> Json:
@@ -379,6 +434,33 @@ LIGNES: list[Ligne] = [
         lambda w: Requete("GET", "/certificats", params={"empreinte": w.empreinte_a}),
         tous(200),
     ),
+    # -- actualités: public reading, publication by administrators (none among the actors)
+    Ligne("GET /actualites", lambda w: Requete("GET", "/actualites"), tous(200)),
+    Ligne(
+        "GET /actualites/{actualite_id}",
+        lambda w: Requete("GET", f"/actualites/{_une_actualite(w)}"),
+        tous(200),
+    ),
+    Ligne(
+        "POST /actualites",
+        lambda w: Requete("POST", "/actualites", json={"titre": "Titre", "corps": "Corps"}),
+        authentifies(403),
+    ),
+    # -- the assistant and its guide: public, the same answer for everyone
+    Ligne(
+        "GET /assistant",
+        lambda w: Requete("GET", "/assistant", params={"question": "mot de passe oublié"}),
+        tous(200),
+    ),
+    Ligne("GET /guide", lambda w: Requete("GET", "/guide"), tous(200)),
+    Ligne("GET /guide/{page}", lambda w: Requete("GET", "/guide/memoires"), tous(200)),
+    Ligne(
+        "GET /guide/{page}/{ancre}",
+        lambda w: Requete("GET", "/guide/memoires/envoi"),
+        tous(200),
+    ),
+    # -- activity feed: every authenticated caller reads their own (agents' is empty)
+    Ligne("GET /activite", lambda w: Requete("GET", "/activite"), authentifies(200)),
     # -- structures ----------------------------------------------------------------------
     Ligne(
         "POST /structures",
@@ -1032,6 +1114,137 @@ LIGNES: list[Ligne] = [
         lambda w: Requete("GET", f"{_tt(w, w.tic_a.brouillon)}/certificat-depot"),
         traitement_tic(404),
         variante="brouillon",
+    ),
+    # -- support tickets: A's members on their structure's tickets, the agents on theirs
+    Ligne(
+        "GET /referentiels/categories-ticket",
+        lambda w: Requete("GET", "/referentiels/categories-ticket"),
+        tous(200),
+    ),
+    Ligne(
+        "POST /tickets",
+        lambda w: Requete(
+            "POST",
+            "/tickets",
+            json={
+                "categorie": "AUTRE",
+                "sous_categorie": "A_QUESTION",
+                "structure_id": w.a.id,
+                "resume": "Question",
+                "description": "Une question générale.",
+            },
+        ),
+        ticket_de_a(201),
+    ),
+    Ligne(
+        "GET /tickets",
+        lambda w: Requete("GET", "/tickets", params={"q": _ticket_de_a(w)}),
+        authentifies(200),
+    ),
+    Ligne(
+        "GET /tickets",
+        lambda w: Requete("GET", "/tickets", entetes=CSV, params={"q": _ticket_de_a(w)}),
+        authentifies(200),
+        variante="CSV",
+    ),
+    Ligne(
+        "GET /tickets/{numero}",
+        lambda w: Requete("GET", f"/tickets/{_ticket_de_a(w)}"),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "POST /tickets/{numero}/commentaires",
+        lambda w: Requete("POST", f"/tickets/{_ticket_de_a(w)}/commentaires", json={"texte": "A"}),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "POST /tickets/{numero}/pieces-jointes",
+        lambda w: Requete(
+            "POST", f"/tickets/{_ticket_de_a(w)}/pieces-jointes", fichiers=_fichier("b.pdf")
+        ),
+        ticket_de_a(201),
+    ),
+    Ligne(
+        "GET /tickets/{numero}/pieces-jointes/{piece_id}",
+        lambda w: Requete(
+            "GET",
+            f"/tickets/{(n := _ticket_de_a(w))}/pieces-jointes/{_piece_de_ticket(w, n)}",
+        ),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "POST /tickets/{numero}/informations",
+        lambda w: Requete(
+            "POST",
+            f"/tickets/{_ticket_de_a(w, 'INFORMATION')}/informations",
+            json={"texte": "FR76…"},
+        ),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "POST /tickets/{numero}/acceptation-solution",
+        lambda w: Requete("POST", f"/tickets/{_ticket_de_a(w, 'SOLUTION')}/acceptation-solution"),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "POST /tickets/{numero}/refus-solution",
+        lambda w: Requete(
+            "POST",
+            f"/tickets/{_ticket_de_a(w, 'SOLUTION')}/refus-solution",
+            json={"commentaire": "Toujours pas payé."},
+        ),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "POST /tickets/{numero}/cloture",
+        lambda w: Requete("POST", f"/tickets/{_ticket_de_a(w)}/cloture"),
+        ticket_de_a(200),
+    ),
+    Ligne(
+        "GET /support/tickets",
+        lambda w: Requete("GET", "/support/tickets", params={"q": _ticket_de_a(w)}),
+        {**support(200), AGENT_AILLEURS: 200, COMPTABLE: 200, INSTRUCTEUR: 200},
+    ),
+    Ligne(
+        "GET /support/tickets/{numero}",
+        lambda w: Requete("GET", f"/support/tickets/{_ticket_de_a(w)}"),
+        support(200),
+    ),
+    Ligne(
+        "GET /support/tickets/{numero}/pieces-jointes/{piece_id}",
+        lambda w: Requete(
+            "GET",
+            f"/support/tickets/{(n := _ticket_de_a(w))}/pieces-jointes/{_piece_de_ticket(w, n)}",
+        ),
+        support(200),
+    ),
+    Ligne(
+        "POST /support/tickets/{numero}/prise-en-charge",
+        lambda w: Requete("POST", f"/support/tickets/{_ticket_de_a(w)}/prise-en-charge"),
+        support(200),
+    ),
+    Ligne(
+        "POST /support/tickets/{numero}/commentaires",
+        lambda w: Requete(
+            "POST", f"/support/tickets/{_ticket_de_a(w)}/commentaires", json={"texte": "Vu."}
+        ),
+        support(200),
+    ),
+    Ligne(
+        "POST /support/tickets/{numero}/solution",
+        lambda w: Requete(
+            "POST", f"/support/tickets/{_ticket_de_a(w)}/solution", json={"texte": "Payé."}
+        ),
+        support(200),
+    ),
+    Ligne(
+        "POST /support/tickets/{numero}/demande-information",
+        lambda w: Requete(
+            "POST",
+            f"/support/tickets/{_ticket_de_a(w)}/demande-information",
+            json={"texte": "Quel RIB ?"},
+        ),
+        support(200),
     ),
 ]
 

@@ -138,6 +138,9 @@ def detecter_format(contenu: bytes, nom_fichier: str = "") -> FormatFichier:
 _INTERDITS = re.compile(r'[<>:"|?*\x00-\x1f\x7f-\x9f]')
 
 
+_BORDS_VIDES = re.compile(r"^[\s.]+|[\s.]+$")
+
+
 def nettoyer_nom_fichier(nom: str) -> str:
     """A file name safe to store and serve: no folder, no control or reserved character,
     at most 100 characters with its extension kept."""
@@ -151,7 +154,8 @@ def nettoyer_nom_fichier(nom: str) -> str:
         for c in base
         if unicodedata.category(c) != "Cf"
     )
-    base = _INTERDITS.sub("_", base).strip(" .")
+    # Any Unicode space counts (a lone no-break space is no name), as does a final dot.
+    base = _BORDS_VIDES.sub("", _INTERDITS.sub("_", base))
     if not base:
         base = "piece"
     if len(base) > LONGUEUR_MAXIMUM_NOM:
@@ -161,7 +165,7 @@ def nettoyer_nom_fichier(nom: str) -> str:
         else:
             base = base[:LONGUEUR_MAXIMUM_NOM]
         # Cutting may leave a final dot or space, which some file systems drop or refuse.
-        base = base.rstrip(" .") or "piece"
+        base = _BORDS_VIDES.sub("", base) or "piece"
     return base
 
 

@@ -15,7 +15,10 @@ from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
+from chorus.ports.activite import ActiviteRepository
+from chorus.ports.actualites import ActualiteRepository
 from chorus.ports.requetes import MemoireQueries, ResumeMemoire
+from chorus.ports.support import TicketRepository
 from chorus.ports.tic import DemandeTicRepository
 
 
@@ -62,6 +65,14 @@ class UtilisateurRepository(Protocol):
 
     def enregistrer(self, utilisateur: Utilisateur) -> Utilisateur:
         """As `StructureRepository.enregistrer`."""
+        ...
+
+    def abonnes_au_suivi(
+        self, quotidien: bool, apres: str | None, limite: int
+    ) -> Sequence[Utilisateur]:
+        """Up to `limite` active users who receive the daily (`quotidien`) or else the
+        weekly « suivi d'activité », by id, only those whose id comes after `apres` when
+        it is given; agents and API tokens' accounts never."""
         ...
 
 
@@ -228,6 +239,15 @@ class UnitOfWork(Protocol):
 
     @property
     def demandes_tic(self) -> DemandeTicRepository: ...
+
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def activites(self) -> ActiviteRepository: ...
+
+    @property
+    def actualites(self) -> ActualiteRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import attrs
 
+from chorus.domain.actualites import Actualite
 from chorus.domain.entete import EnTete, TypeTva
 from chorus.domain.lignes import SaisieLigne
 from chorus.domain.memoire import Memoire
@@ -23,6 +24,7 @@ from chorus.domain.organisation import (
     TypeStructure,
 )
 from chorus.domain.pieces import TypePiece
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent, Utilisateur
@@ -30,6 +32,8 @@ from chorus.ports.requetes import PAR_PAGE_MAXIMUM, CleDeTri, FiltresMemoire, Pa
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
+from chorus.services.demo_actualites import EMAILS_DEMO_ACTUALITES, charger_demo_actualites
+from chorus.services.demo_support import EMAILS_DEMO_SUPPORT, charger_demo_support
 from chorus.services.demo_tic import EMAILS_DEMO_TIC, charger_demo_tic
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
@@ -54,7 +58,12 @@ _EMAILS_FRAIS_DE_JUSTICE = (
     "comptable@dgfip.finances.gouv.fr",
 )
 # Every demo account, in the order they are created and shown.
-EMAILS_DEMO = (*_EMAILS_FRAIS_DE_JUSTICE, *EMAILS_DEMO_TIC)
+EMAILS_DEMO = (
+    *_EMAILS_FRAIS_DE_JUSTICE,
+    *EMAILS_DEMO_TIC,
+    *EMAILS_DEMO_SUPPORT,
+    *EMAILS_DEMO_ACTUALITES,
+)
 
 # A minimal, well-formed one-page PDF: enough to be recognised by its content.
 PDF_DEMO = (
@@ -74,6 +83,8 @@ class DonneesDemo:
     memoires: tuple[Memoire, ...]
     deja_chargee: bool = False
     demandes_tic: tuple[DemandeTic, ...] = ()
+    tickets: tuple[Ticket, ...] = ()
+    actualites: tuple[Actualite, ...] = ()
 
 
 class _Chargeur:
@@ -264,6 +275,18 @@ def charger_demo(ports: Ports, comptes: CompteService | None = None) -> DonneesD
         utilisateurs=(*donnees.utilisateurs, *tic.utilisateurs),
         structures=(*donnees.structures, *tic.structures),
         demandes_tic=tic.demandes,
+    )
+    support = charger_demo_support(ports, donnees.memoires)
+    donnees = attrs.evolve(
+        donnees,
+        utilisateurs=(*donnees.utilisateurs, *support.utilisateurs),
+        tickets=support.tickets,
+    )
+    actualites = charger_demo_actualites(ports)
+    donnees = attrs.evolve(
+        donnees,
+        utilisateurs=(*donnees.utilisateurs, *actualites.utilisateurs),
+        actualites=actualites.actualites,
     )
     if comptes is None:
         return donnees

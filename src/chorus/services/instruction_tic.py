@@ -13,6 +13,7 @@ from chorus.domain.utilisateur import RoleAgent, Utilisateur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.requetes import Page, Pagination
 from chorus.ports.tic import CriteresDemandeTic, FiltresDemandeTic, ResumeDemandeTic, TriTic
+from chorus.services.activite import noter_activite
 from chorus.services.contexte import Ports, libelle_acteur
 from chorus.services.tic import certificat_stocke
 
@@ -87,5 +88,6 @@ class InstructionTicService:
             if instruite is demande:
                 return demande
             enregistre = uow.demandes_tic.enregistrer(instruite)
+            noter_activite(uow, demande, enregistre)
             uow.commit()
             return enregistre

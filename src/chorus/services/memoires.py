@@ -27,6 +27,7 @@ from chorus.domain.numerotation import (
 from chorus.domain.organisation import Application, Profil, Structure
 from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.ports.depots import UnitOfWork
+from chorus.services.activite import noter_activite
 from chorus.services.contexte import Ports, libelle_acteur, verifier_version
 
 _OBJET = "ce mémoire"
@@ -159,6 +160,8 @@ class MemoireService:
             )
             change = changement(memoire, contexte).modifie_le(contexte.maintenant)
             enregistre = uow.memoires.enregistrer(change)
+            # A draft's edits add no history entry: only « compléter » and « abandonner » note.
+            noter_activite(uow, memoire, enregistre)
             uow.commit()
             return enregistre
 
@@ -422,6 +425,7 @@ class MemoireService:
             pdf = self._p.documents.certificat_depot(CertificatAImprimer.depuis(envoye))
             envoye = envoye.avec_certificat_archive(self._p.blobs.deposer(pdf))
             enregistre = uow.memoires.enregistrer(envoye)
+            noter_activite(uow, memoire, enregistre)
             uow.commit()
             return enregistre
 
@@ -485,7 +489,7 @@ class MemoireService:
                 entete=entete,
             )
             if original is not memoire:
-                uow.memoires.enregistrer(original)
+                noter_activite(uow, memoire, uow.memoires.enregistrer(original))
             uow.memoires.ajouter(copie)
             uow.commit()
             return copie

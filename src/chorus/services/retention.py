@@ -164,7 +164,7 @@ class RetentionService:
     ) -> list[int]:
         """The sizes of the contents deleted among `adresses`: those no mémoire (but those
         of `sauf`, in a simulation, where they are listed but still there), no
-        structure's pool and no demande TIC refers to."""
+        structure's pool, no demande TIC and no support ticket refers to."""
         if not adresses:
             return []
         with self._p.uow.lecture() as uow:
@@ -172,6 +172,7 @@ class RetentionService:
                 uow.memoires.contenus_references(adresses, sauf=sauf)
                 | uow.structures.contenus_references(adresses)
                 | uow.demandes_tic.contenus_references(adresses)
+                | uow.tickets.contenus_references(adresses)
             )
         tailles: list[int] = []
         for adresse in sorted(adresses - references):

@@ -38,6 +38,7 @@ from chorus.ports.tic import (
     ResumeDemandeTic,
     TriTic,
 )
+from chorus.services.activite import noter_activite
 from chorus.services.contexte import Ports, libelle_acteur, verifier_version
 
 SEQUENCE_DEMANDES_TIC = "demandes_tic"
@@ -495,6 +496,7 @@ class DemandeTicService:
             pdf = self._p.documents.certificat_depot_tic(CertificatTicAImprimer.depuis(envoyee))
             envoyee = envoyee.avec_certificat_archive(self._p.blobs.deposer(pdf))
             enregistre = uow.demandes_tic.enregistrer(envoyee)
+            noter_activite(uow, demande, enregistre)
             uow.commit()
             return enregistre
 

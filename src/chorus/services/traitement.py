@@ -21,6 +21,7 @@ from chorus.ports.requetes import (
     ResumeMemoire,
     Tri,
 )
+from chorus.services.activite import noter_activite
 from chorus.services.contexte import Ports, libelle_acteur
 
 
@@ -110,5 +111,6 @@ class TraitementService:
             if traite is memoire:
                 return memoire
             enregistre = uow.memoires.enregistrer(traite)
+            noter_activite(uow, memoire, enregistre)
             uow.commit()
             return enregistre

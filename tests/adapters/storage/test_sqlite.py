@@ -116,6 +116,9 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         "0006_jetons_et_courriels",
         "0007_purges",
         "0008_demandes_tic",
+        "0009_tickets",
+        "0010_actualites",
+        "0011_activite",
     ]
 
 

@@ -11,10 +11,11 @@ from chorus.domain.errors import ConflitDeVersion, NonTrouve
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 
-A = TypeVar("A", Structure, Utilisateur, Memoire, Jeton, Courriel, DemandeTic)
+A = TypeVar("A", Structure, Utilisateur, Memoire, Jeton, Courriel, DemandeTic, Ticket)
 
 
 def version_suivante(stockee: int | None, agregat: A) -> A:

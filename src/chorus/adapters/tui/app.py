@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from chorus.adapters.tui.ecrans.choix_structure import ChoixStructure
 from chorus.adapters.tui.ecrans.connexion import EcranConnexion
+from chorus.adapters.tui.messages import TicketPropose
 from chorus.adapters.tui.noyau import AppChorus
 from chorus.adapters.tui.services import ServicesTui
 from chorus.domain import acces
@@ -32,10 +33,14 @@ class ChorusApp(AppChorus):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "aide", "Aide"),
+        Binding("f5", "assistant", "Assistant"),
         Binding("f2", "espace", "Mémoires"),
         Binding("f12", "espace_tic", "TIC/TICGN"),
         Binding("f3", "structure", "Structure"),
         Binding("f4", "changer_structure", "Changer de structure"),
+        Binding("f6", "support", "Support"),
+        Binding("f7", "actualites", "Actualités"),
+        Binding("f8", "activite", "Activité"),
         Binding("f9", "deconnexion", "Déconnexion"),
         Binding("ctrl+q", "quit", "Quitter", priority=True),
     ]
@@ -43,9 +48,9 @@ class ChorusApp(AppChorus):
     # Before sign-in, only help and quit mean something: the other keys are hidden; an
     # agent acts for no structure.
     _APRES_CONNEXION = frozenset(
-        {"espace", "espace_tic", "structure", "changer_structure", "deconnexion"}
+        {"espace", "espace_tic", "structure", "changer_structure", "deconnexion", "activite"}
     )
-    _PRESTATAIRE = frozenset({"structure", "changer_structure", "espace_tic"})
+    _PRESTATAIRE = frozenset({"structure", "changer_structure", "espace_tic", "activite"})
 
     def __init__(self, services: ServicesTui) -> None:
         super().__init__(services)
@@ -79,6 +84,18 @@ class ChorusApp(AppChorus):
         if session.est_agent:
             from chorus.domain.utilisateur import RoleAgent
 
+            if session.utilisateur.role is RoleAgent.SUPPORT:
+                # The support agent's work is the tickets' queue.
+                from chorus.adapters.tui.ecrans.support import EcranFileSupport
+
+                self.switch_screen(EcranFileSupport())
+                return
+            if session.utilisateur.role is RoleAgent.ADMINISTRATEUR:
+                # An administrator files and processes nothing: their work is the news.
+                from chorus.adapters.tui.ecrans.actualites import EcranActualites
+
+                self.switch_screen(EcranActualites())
+                return
             if session.utilisateur.role is RoleAgent.INSTRUCTEUR_TIC:
                 # The TIC instructor works on demandes TIC, never on mémoires.
                 from chorus.adapters.tui.ecrans.instruction_tic import EcranFileInstructionTic
@@ -228,6 +245,81 @@ class ChorusApp(AppChorus):
 
         if not isinstance(self.screen, EcranAide):
             self.push_screen(EcranAide())
+
+    def action_support(self) -> None:
+        """F6: the support portal — the user's tickets, or the agent's queue."""
+        from chorus.adapters.tui.ecrans.support import EcranFileSupport, EspaceSupport
+        from chorus.domain.support.acces import traite_les_tickets
+
+        session = self.session
+        if session is None:
+            self.notify("Connectez-vous pour accéder au support.", severity="warning")
+            return
+        if session.est_agent and not traite_les_tickets(session.utilisateur):
+            self.notify("Votre rôle ne traite pas de tickets d'assistance.", severity="warning")
+            return
+        cible = EcranFileSupport if session.est_agent else EspaceSupport
+        for ecran in reversed(self.screen_stack):
+            if isinstance(ecran, cible):
+                while self.screen is not ecran:
+                    self.pop_screen()
+                return
+        self.push_screen(cible())
+
+    def on_ticket_propose(self, message: TicketPropose) -> None:
+        """The assistant proposes a ticket: « Créer un ticket » pre-filled with the question."""
+        from chorus.adapters.tui.ecrans.creer_ticket import EcranCreerTicket
+        from chorus.domain.support.referentiel import CategorieTicket, SousCategorieTicket
+        from chorus.services.assistant import ticket_prerempli
+
+        message.stop()
+        session = self.session
+        if session is None:
+            self.notify(
+                "Connectez-vous pour créer un ticket au support : votre question y sera reprise.",
+                severity="warning",
+            )
+            return
+        if session.est_agent:
+            self.notify(
+                "Les tickets d'assistance se créent depuis un compte de prestataire.",
+                severity="warning",
+            )
+            return
+        # The same proposal as the API's: catégorie AUTRE, sous-catégorie A_QUESTION.
+        proposition = ticket_prerempli(message.question)
+        self.push_screen(
+            EcranCreerTicket(
+                categorie=CategorieTicket(proposition.categorie),
+                sous_categorie=SousCategorieTicket(proposition.sous_categorie),
+                resume=proposition.resume,
+                description=proposition.description,
+            )
+        )
+
+    def action_actualites(self) -> None:
+        from chorus.adapters.tui.ecrans.actualites import EcranActualites
+
+        # Open to anyone, signed in or not; pressed again on the screen, it stays.
+        if not isinstance(self.screen, EcranActualites):
+            self.push_screen(EcranActualites())
+
+    def action_activite(self) -> None:
+        """F8: « Mon activité » — a prestataire's feed (agents follow their queues)."""
+        session = self.session
+        if session is None or session.est_agent:
+            return
+        from chorus.adapters.tui.ecrans.activite import EcranActivite
+
+        if not isinstance(self.screen, EcranActivite):
+            self.push_screen(EcranActivite())
+
+    def action_assistant(self) -> None:
+        from chorus.adapters.tui.ecrans.assistant import EcranAssistant, EcranGuide
+
+        # From any screen, signed in or not; not a second panel over the first.
+        if not isinstance(self.screen, (EcranAssistant, EcranGuide)):
+            self.push_screen(EcranAssistant())
 
     def action_espace(self) -> None:
         if self.session is None:

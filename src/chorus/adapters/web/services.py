@@ -6,6 +6,9 @@ import attrs
 
 from chorus.ports.referentiels import Referentiels
 from chorus.ports.systeme import Clock
+from chorus.services.activite import ActiviteService
+from chorus.services.actualites import ActualiteService
+from chorus.services.assistant import AssistantService
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
 from chorus.services.documents import DocumentService
@@ -13,6 +16,7 @@ from chorus.services.inscription_tic import InscriptionTicService
 from chorus.services.instruction_tic import InstructionTicService
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
+from chorus.services.support import SupportService, TicketService
 from chorus.services.tic import DemandeTicService
 from chorus.services.traitement import TraitementService
 from chorus.services.utilisateurs import UtilisateurService
@@ -37,5 +41,10 @@ class ServicesWeb:
     tic: DemandeTicService
     instruction_tic: InstructionTicService
     inscription_tic: InscriptionTicService
+    assistant: AssistantService
+    actualites: ActualiteService
+    activite: ActiviteService
+    tickets: TicketService
+    support: SupportService
     referentiels: Referentiels
     clock: Clock

@@ -15,6 +15,8 @@ from typing import TypeVar
 from chorus.adapters.storage.erreurs import StockageInutilisable
 from chorus.adapters.storage.files import generation
 from chorus.adapters.storage.files.disposition import (
+    ACTIVITE,
+    ACTUALITES,
     COURRIELS,
     DEMANDES_TIC,
     GENERATION,
@@ -24,6 +26,7 @@ from chorus.adapters.storage.files.disposition import (
     PURGES,
     SEQUENCES,
     STRUCTURES,
+    TICKETS,
     UTILISATEURS,
     decoder,
     illisible,
@@ -36,15 +39,30 @@ from chorus.adapters.storage.files.noms import (
     identifiant_du_nom,
     nom_de_fichier,
 )
+from chorus.domain.activite import EvenementActivite
+from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 
-_A = TypeVar("_A", Structure, Utilisateur, Memoire, Jeton, Courriel, MemoirePurgee, DemandeTic)
+_A = TypeVar(
+    "_A",
+    Structure,
+    Utilisateur,
+    Memoire,
+    Jeton,
+    Courriel,
+    MemoirePurgee,
+    DemandeTic,
+    Actualite,
+    EvenementActivite,
+    Ticket,
+)
 
 
 def rafraichir(cache: Instantane | None, racine: Path) -> Instantane:
@@ -80,6 +98,12 @@ def charger(racine: Path, sur_disque: generation.Generation, octets: bytes) -> I
         cache.purges.poser(_lire(racine, PURGES, nom, MemoirePurgee))
     for nom in _documents(racine, DEMANDES_TIC):
         cache.demandes_tic.poser(_lire(racine, DEMANDES_TIC, nom, DemandeTic))
+    for nom in _documents(racine, ACTUALITES):
+        cache.actualites.poser(_lire(racine, ACTUALITES, nom, Actualite))
+    for nom in _documents(racine, TICKETS):
+        cache.tickets.poser(_lire(racine, TICKETS, nom, Ticket))
+    for nom in _documents(racine, ACTIVITE):
+        cache.activites.poser(_lire(racine, ACTIVITE, nom, EvenementActivite))
     cache.sequences = _lire_sequences(racine)
     return cache
 
@@ -169,6 +193,19 @@ def _relire(cache: Instantane, racine: Path, document: str) -> None:
             cache.demandes_tic.poser(_lire(racine, dossier, nom, DemandeTic))
         else:
             _oublier(cache.demandes_tic, nom)
+    elif dossier == ACTUALITES:
+        if present:
+            cache.actualites.poser(_lire(racine, dossier, nom, Actualite))
+        else:
+            _oublier(cache.actualites, nom)
+    elif dossier == TICKETS:
+        # A ticket is never deleted.
+        if present:
+            cache.tickets.poser(_lire(racine, dossier, nom, Ticket))
+    elif dossier == ACTIVITE:
+        # Events are never deleted, only added.
+        if present:
+            cache.activites.poser(_lire(racine, dossier, nom, EvenementActivite))
     else:
         raise illisible(
             racine / GENERATION, racine, f"document inconnu {document!r} dans l'historique"

@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from chorus.adapters.storage import purges
+from chorus.adapters.storage import activite, purges
 from chorus.adapters.storage.demandes_tic import DemandesTicParParcours, compte_pour_l_annee
 from chorus.adapters.storage.files.instantane import (
     INDEX_ANNEE,
@@ -122,6 +122,11 @@ class DepotUtilisateurs(_Depot):
         suivant = _suivante(vue, utilisateur)
         vue.poser(suivant)
         return suivant
+
+    def abonnes_au_suivi(
+        self, quotidien: bool, apres: str | None, limite: int
+    ) -> Sequence[Utilisateur]:
+        return activite.abonnes(self._t.utilisateurs.tous(), quotidien, apres, limite)
 
 
 class DepotMemoires(_Depot, purges.PurgeParParcours):

@@ -13,6 +13,10 @@
       purges/<id>.json          the register of purges: one entry per mémoire the retention
                                 purge removed (by the mémoire's id), kept for ever
       demandes_tic/<id>.json    the demandes de remboursement TIC/TICGN
+      actualites/<id>.json      the news items (actualités)
+      tickets/<id>.json         the support tickets (CPROCS…), never deleted
+      activite/<id>.json        the activity feed: one status change of a mémoire or a
+                                demande each, never rewritten
       sequences.json            {"MJ": 12, ...}
       generation.json           which commit the documents are at (see `generation`)
       journal.json              only while a commit is being applied (see `journal`)
@@ -51,6 +55,9 @@ JETONS = "jetons"
 COURRIELS = "courriels"
 PURGES = "purges"
 DEMANDES_TIC = "demandes_tic"
+ACTUALITES = "actualites"
+ACTIVITE = "activite"
+TICKETS = "tickets"
 # A store made before a folder existed gets it when it is next opened (see `ouverture`).
 DOSSIERS_DE_DOCUMENTS = (
     STRUCTURES,
@@ -60,6 +67,9 @@ DOSSIERS_DE_DOCUMENTS = (
     COURRIELS,
     PURGES,
     DEMANDES_TIC,
+    ACTUALITES,
+    ACTIVITE,
+    TICKETS,
 )
 
 T = TypeVar("T")

@@ -11,11 +11,14 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, Protocol, TypeVar
 
 from chorus.adapters.storage.files.generation import Generation
+from chorus.domain.activite import EvenementActivite
+from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import ResumeMemoire
@@ -120,6 +123,14 @@ def _cle_annee(demande: DemandeTic) -> Hashable:
     return (demande.structure_id, demande.annee)
 
 
+def _cle_numero_ticket(ticket: Ticket) -> Hashable:
+    return ticket.numero
+
+
+def _cle_structure_activite(evenement: EvenementActivite) -> Hashable:
+    return evenement.structure_id
+
+
 class Instantane:
     """The committed state of the store as this process last read or wrote it."""
 
@@ -146,6 +157,12 @@ class Instantane:
         self.purges: Collection[MemoirePurgee] = Collection({})
         self.demandes_tic: Collection[DemandeTic] = Collection(
             {INDEX_NUMERO: _cle_numero_tic, INDEX_ANNEE: _cle_annee}
+        )
+        self.actualites: Collection[Actualite] = Collection({})
+        self.tickets: Collection[Ticket] = Collection({INDEX_NUMERO: _cle_numero_ticket})
+        # Indexed by structure: a feed reads the events of the user's structures only.
+        self.activites: Collection[EvenementActivite] = Collection(
+            {INDEX_STRUCTURE: _cle_structure_activite}
         )
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}

@@ -14,6 +14,8 @@ from typing import Generic
 from chorus.adapters.codec import vers_donnees
 from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.files.disposition import (
+    ACTIVITE,
+    ACTUALITES,
     COURRIELS,
     DEMANDES_TIC,
     JETONS,
@@ -21,16 +23,20 @@ from chorus.adapters.storage.files.disposition import (
     PURGES,
     SEQUENCES,
     STRUCTURES,
+    TICKETS,
     UTILISATEURS,
     encoder,
 )
 from chorus.adapters.storage.files.instantane import A, Collection, Instantane
 from chorus.adapters.storage.files.noms import nom_de_fichier
+from chorus.domain.activite import EvenementActivite
+from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import ResumeMemoire
@@ -105,6 +111,9 @@ class Transaction:
         self.courriels: Vue[Courriel] = Vue(base.courriels, lecture_seule=lecture_seule)
         self.purges: Vue[MemoirePurgee] = Vue(base.purges, lecture_seule=lecture_seule)
         self.demandes_tic: Vue[DemandeTic] = Vue(base.demandes_tic, lecture_seule=lecture_seule)
+        self.actualites: Vue[Actualite] = Vue(base.actualites, lecture_seule=lecture_seule)
+        self.tickets: Vue[Ticket] = Vue(base.tickets, lecture_seule=lecture_seule)
+        self.activites: Vue[EvenementActivite] = Vue(base.activites, lecture_seule=lecture_seule)
         # The résumés of the mémoires this transaction set.
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}
@@ -139,6 +148,9 @@ class Transaction:
             or self.courriels.changes
             or self.purges.changes
             or self.demandes_tic.changes
+            or self.actualites.changes
+            or self.tickets.changes
+            or self.activites.changes
             or self.sequences
         )
 
@@ -155,7 +167,10 @@ class Transaction:
                 | Vue[Jeton]
                 | Vue[Courriel]
                 | Vue[MemoirePurgee]
-                | Vue[DemandeTic],
+                | Vue[DemandeTic]
+                | Vue[Actualite]
+                | Vue[EvenementActivite]
+                | Vue[Ticket],
             ]
         ] = (
             (STRUCTURES, self.structures),
@@ -165,6 +180,9 @@ class Transaction:
             (COURRIELS, self.courriels),
             (PURGES, self.purges),
             (DEMANDES_TIC, self.demandes_tic),
+            (ACTUALITES, self.actualites),
+            (TICKETS, self.tickets),
+            (ACTIVITE, self.activites),
         )
         for dossier, vue in vues:
             for identifiant, agregat in vue.changes.items():
@@ -194,6 +212,9 @@ class Transaction:
         _integrer(self.courriels, base.courriels)
         _integrer(self.purges, base.purges)
         _integrer(self.demandes_tic, base.demandes_tic)
+        _integrer(self.actualites, base.actualites)
+        _integrer(self.tickets, base.tickets)
+        _integrer(self.activites, base.activites)
         for memoire_id, memoire in self.memoires.changes.items():
             if memoire is None:
                 base.retirer_memoire(memoire_id)

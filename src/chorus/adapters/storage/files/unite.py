@@ -11,6 +11,8 @@ from typing import Self
 
 from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.files import journal
+from chorus.adapters.storage.files.activite import DepotActivites
+from chorus.adapters.storage.files.actualites import DepotActualites
 from chorus.adapters.storage.files.chargement import rafraichir
 from chorus.adapters.storage.files.depots import (
     DepotCourriels,
@@ -25,6 +27,7 @@ from chorus.adapters.storage.files.depots import (
 from chorus.adapters.storage.files.disposition import GENERATION
 from chorus.adapters.storage.files.instantane import Instantane
 from chorus.adapters.storage.files.ouverture import ouvrir
+from chorus.adapters.storage.files.tickets import DepotTickets
 from chorus.adapters.storage.files.transaction import Transaction
 
 
@@ -59,6 +62,9 @@ class UniteDeTravailFichiers:
         self.jetons = DepotJetons(self._transaction)
         self.courriels = DepotCourriels(self._transaction)
         self.demandes_tic = DepotDemandesTic(self._transaction)
+        self.actualites = DepotActualites(self._transaction)
+        self.activites = DepotActivites(self._transaction)
+        self.tickets = DepotTickets(self._transaction)
 
     def _en_cours(self) -> Transaction | None:
         transaction: Transaction | None = getattr(self._local, "transaction", None)

@@ -22,17 +22,22 @@ from typing import Self, TypeVar
 
 import attrs
 
-from chorus.adapters.storage import purges
+from chorus.adapters.storage import activite, purges
 from chorus.adapters.storage.demandes_tic import DemandesTicParParcours
 from chorus.adapters.storage.erreurs import LectureSeule
+from chorus.adapters.storage.memory.actualites import DepotActualites
+from chorus.adapters.storage.memory.tickets import DepotTickets
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
+from chorus.domain.activite import EvenementActivite
+from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, NonTrouve
 from chorus.domain.jetons import Jeton, NatureJeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.tic.demande import DemandeTic
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.requetes import (
@@ -54,6 +59,9 @@ class _Etat:
     purges: dict[str, MemoirePurgee] = attrs.Factory(dict)
     demandes_tic: dict[str, DemandeTic] = attrs.Factory(dict)
     resumes_tic: dict[str, ResumeDemandeTic] = attrs.Factory(dict)
+    actualites: dict[str, Actualite] = attrs.Factory(dict)
+    activites: dict[str, EvenementActivite] = attrs.Factory(dict)
+    tickets: dict[str, Ticket] = attrs.Factory(dict)
 
     def copie(self) -> _Etat:
         return _Etat(
@@ -67,6 +75,9 @@ class _Etat:
             dict(self.purges),
             dict(self.demandes_tic),
             dict(self.resumes_tic),
+            actualites=dict(self.actualites),
+            activites=dict(self.activites),
+            tickets=dict(self.tickets),
         )
 
 
@@ -173,6 +184,11 @@ class DepotUtilisateurs(_Depot):
         self._ecrit.utilisateurs[utilisateur.id] = suivant
         return suivant
 
+    def abonnes_au_suivi(
+        self, quotidien: bool, apres: str | None, limite: int
+    ) -> Sequence[Utilisateur]:
+        return activite.abonnes(self._etat.utilisateurs.values(), quotidien, apres, limite)
+
 
 class DepotMemoires(_Depot, purges.PurgeParParcours):
     def _indexer(self, memoire: Memoire) -> None:
@@ -263,6 +279,19 @@ class DepotDemandesTic(_Depot, DemandesTicParParcours):
         etat = self._ecrit
         del etat.demandes_tic[demande_id]
         del etat.resumes_tic[demande_id]
+
+
+class DepotActivites(_Depot, activite.ActivitesParParcours):
+    """The activity feed, by scan."""
+
+    def _evenements_des(self, structures: frozenset[str]) -> Iterable[EvenementActivite]:
+        return (e for e in self._etat.activites.values() if e.structure_id in structures)
+
+    def _existe(self, evenement_id: str) -> bool:
+        return evenement_id in self._etat.activites
+
+    def _poser(self, evenement: EvenementActivite) -> None:
+        self._ecrit.activites[evenement.id] = evenement
 
 
 class DepotJetons(_Depot):
@@ -398,6 +427,9 @@ class UniteDeTravailEnMemoire:
         self.jetons = DepotJetons(self)
         self.courriels = DepotCourriels(self)
         self.demandes_tic = DepotDemandesTic(self)
+        self.actualites = DepotActualites(self)
+        self.activites = DepotActivites(self)
+        self.tickets = DepotTickets(self)
 
     @property
     def etat(self) -> _Etat:

@@ -86,7 +86,16 @@ def _verifier_schema(db: Database, chemin: Path) -> None:
             f"La base « {chemin} » a été mise à jour par une version plus récente de Chorus "
             f"(migrations {', '.join(sorted(inconnues))}) : utilisez cette version-là."
         )
-    etrangeres = tables - TABLES - {MIGRATIONS.migrations_table}
+    # Full-text indexes (FTS5 virtual tables and their shadow tables) come with the
+    # migrations that create them: they are not listed in TABLES, and are no sign of a
+    # foreign database.
+    index_plein_texte = {
+        ligne[0]
+        for ligne in db.execute(
+            "SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow')"
+        )
+    }
+    etrangeres = tables - TABLES - index_plein_texte - {MIGRATIONS.migrations_table}
     if etrangeres and not appliquees:
         raise StockageInutilisable(
             f"La base « {chemin} » n'est pas une base Chorus (elle contient les tables "

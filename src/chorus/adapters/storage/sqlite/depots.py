@@ -219,6 +219,21 @@ class DepotUtilisateurs(_Depot):
             ) from None
         return suivant
 
+    def abonnes_au_suivi(
+        self, quotidien: bool, apres: str | None, limite: int
+    ) -> Sequence[Utilisateur]:
+        # A daily or weekly batch walks the table by id once; no index is worth its upkeep.
+        preference = "$.suivi_quotidien" if quotidien else "$.suivi_hebdomadaire"
+        lignes = self._db.execute(
+            f"SELECT {_DECODEES} FROM utilisateurs WHERE id > ? "
+            "AND json_extract(document, '$.statut') = 'ACTIF' "
+            "AND json_extract(document, '$.role') IS NULL "
+            "AND json_extract(document, '$.technique_pour') IS NULL "
+            "AND json_extract(document, ?) = 1 ORDER BY id LIMIT ?",
+            ("" if apres is None else apres, preference, max(0, limite)),
+        )
+        return [_decodee(self._cache, ligne, lignes_sql.utilisateur_de) for ligne in lignes]
+
 
 _REFUS_APRES_ENVOI = (
     "Ce mémoire a été transmis : son contenu ne peut plus être modifié ; il reste "

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from chorus.adapters.storage.sqlite import schema_activite, schema_actualites, schema_tickets
+
 MIGRATIONS = Migrations("chorus")
 
 
@@ -725,6 +727,24 @@ def _demandes_tic(db: Database) -> None:
         db.execute(instruction)
 
 
+@MIGRATIONS(name="0009_tickets")
+def _tickets(db: Database) -> None:
+    for instruction in schema_tickets.INSTRUCTIONS:
+        db.execute(instruction)
+
+
+@MIGRATIONS(name="0010_actualites")
+def _actualites(db: Database) -> None:
+    for instruction in schema_actualites.INSTRUCTIONS:
+        db.execute(instruction)
+
+
+@MIGRATIONS(name="0011_activite")
+def _activite(db: Database) -> None:
+    for instruction in schema_activite.INSTRUCTIONS:
+        db.execute(instruction)
+
+
 # Every migration this version knows; a database that applied another one is newer.
 NOMS_DES_MIGRATIONS = frozenset(
     {
@@ -736,6 +756,9 @@ NOMS_DES_MIGRATIONS = frozenset(
         "0006_jetons_et_courriels",
         "0007_purges",
         "0008_demandes_tic",
+        "0009_tickets",
+        "0010_actualites",
+        "0011_activite",
     }
 )
 
@@ -756,5 +779,10 @@ TABLES = frozenset(
         "demandes_tic",
         "evenements_tic",
         "contenus_tic",
+        "tickets",
+        "contenus_tickets",
+        "actualites",
+        "activites",
+        "activites_comptes",
     }
 )

@@ -30,6 +30,8 @@ from typing import Self
 from sqlite_utils import Database
 
 from chorus.adapters.storage.erreurs import LectureSeule
+from chorus.adapters.storage.sqlite.activite import DepotActivites
+from chorus.adapters.storage.sqlite.actualites import DepotActualites
 from chorus.adapters.storage.sqlite.cache import (
     JETONS_PAR_DEFAUT,
     MEMOIRES_PAR_DEFAUT,
@@ -48,6 +50,7 @@ from chorus.adapters.storage.sqlite.depots import (
     RequetesMemoires,
     SequencesSqlite,
 )
+from chorus.adapters.storage.sqlite.tickets import DepotTickets
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
@@ -107,6 +110,9 @@ class UniteDeTravailSqlite:
         self.jetons = DepotJetons(self._db, self.cache_jetons)
         self.courriels = DepotCourriels(self._db)
         self.demandes_tic = DepotDemandesTic(self._db, self.cache_demandes_tic)
+        self.actualites = DepotActualites(self._db)
+        self.activites = DepotActivites(self._db)
+        self.tickets = DepotTickets(self._db)
 
     def _connexion(self) -> Database | None:
         """The connection of this thread's current or next transaction."""

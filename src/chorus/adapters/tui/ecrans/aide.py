@@ -1,12 +1,14 @@
-"""F1: what each screen is for and the keys that drive it."""
+"""F1: what each screen is for and the keys that drive it — and, since F1 is the one key no
+screen takes for itself, the way to the assistant, the support, the news and the activity
+from every screen (some screens give F5 to F8 an action of their own)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Button, Markdown
 
 AIDE = """\
 # Aide — Chorus Portail Pro
@@ -14,16 +16,23 @@ AIDE = """\
 ## Touches
 | Touche | Action |
 | --- | --- |
-| **F1** | cette aide |
+| **F1** | cette aide ; depuis tout écran, l'accès à l'assistant, au support… (F5 à F8 ici) |
 | **F2** | l'espace des mémoires (prestataire) ou la file de traitement (agent) |
 | **F3** | la gestion de la structure (gestionnaire) et mes structures |
 | **F4** | changer de structure |
+| **F5** | l'assistant virtuel ClaudIA (questions et guide), même avant la connexion |
+| **F6** | le support : vos tickets, ou la file des tickets pour un agent |
+| **F7** | les actualités du portail, même avant la connexion |
+| **F8** | mon activité : les changements d'état et les courriels de suivi |
 | **F12** | l'espace des demandes de remboursement TIC/TICGN |
 | **F9** | se déconnecter |
 | **Tab** / **Maj+Tab** | champ suivant / précédent |
 | **Entrée** | valider le champ ou ouvrir la ligne choisie |
 | **Échap** | fermer la fenêtre ou revenir en arrière |
 | **Ctrl+Q** | quitter |
+
+Sur les écrans qui donnent à F5, F6, F7 ou F8 une action propre (Actualiser, Effacer les
+critères, Exporter, Suivant…), c'est elle qui l'emporte : passez alors par **F1**.
 
 ## L'espace des mémoires
 - **Synthèse** : ce qui attend une action de votre part (brouillons, mémoires suspendus,
@@ -70,6 +79,21 @@ Le détail d'une demande propose **H** « Historique » (avec le motif d'un reje
 « Dupliquer » une demande rejetée pour la corriger, **P** « Exporter en pdf » le certificat de
 dépôt, **M** modifier et **S** supprimer un brouillon.
 
+## Mon activité
+**F8** liste les changements d'état des mémoires et des demandes TIC/TICGN des structures où
+vous êtes habilité (un service seulement si votre habilitation s'y limite), du plus récent
+au plus ancien, vingt par page (**[** et **]** changent de page) ; **Entrée** ouvre la ligne
+choisie. Les deux interrupteurs règlent vos courriels de « suivi d'activité » : quotidien
+(les changements de la veille) et hebdomadaire (ceux de la semaine passée, du lundi au
+dimanche) ; sans changement, aucun courriel.
+
+## Les actualités
+**F7** ouvre les actualités du portail, de la plus récente à la plus ancienne, cinq par page
+(**[** et **]** changent de page) ; les trois dernières s'affichent aussi à côté du
+formulaire de connexion. Les administrateurs y arrivent après la connexion et les publient
+par « Publier une actualité » (**Ctrl+N**), par l'API ou par la commande
+`chorus admin publier-actualite`.
+
 ## Back office
 Les agents voient la file des mémoires de leurs juridictions : mise à disposition,
 suspension, certification (avec le montant), refus (avec le motif) ; le comptable les met en
@@ -79,9 +103,41 @@ Un refus s'affiche sous le champ en cause ; rien de ce que vous avez saisi n'est
 """
 
 
+# The application's actions the help leads to: (button id, label, action).
+_ACCES = (
+    ("aide-assistant", "Assistant ClaudIA (F5)", "assistant"),
+    ("aide-support", "Support (F6)", "support"),
+    ("aide-actualites", "Actualités (F7)", "actualites"),
+    ("aide-activite", "Mon activité (F8)", "activite"),
+)
+
+
 class EcranAide(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Fermer")]
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss", "Fermer"),
+        Binding("f5", "ouvrir('assistant')", "Assistant", show=False),
+        Binding("f6", "ouvrir('support')", "Support", show=False),
+        Binding("f7", "ouvrir('actualites')", "Actualités", show=False),
+        Binding("f8", "ouvrir('activite')", "Activité", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="carte", id="aide"):
+            with Horizontal(id="aide-acces"):
+                for identifiant, libelle, action in _ACCES:
+                    if self.app.check_action(action, ()) is not False:
+                        yield Button(libelle, id=identifiant)
             yield Markdown(AIDE)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        for identifiant, _, action in _ACCES:
+            if event.button.id == identifiant:
+                event.stop()
+                self.action_ouvrir(action)
+
+    def action_ouvrir(self, action: str) -> None:
+        """Leave the help for the screen of `action` (opened over the one F1 came from)."""
+        if self.app.check_action(action, ()) is False:
+            return
+        self.dismiss()
+        self.app.call_later(self.app.run_action, action)

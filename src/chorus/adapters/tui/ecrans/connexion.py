@@ -11,13 +11,23 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from chorus.adapters.tui.formulaires import Champ, ErreurGenerale, valeur
 from chorus.adapters.tui.noyau import SessionTui, chorus
+from chorus.adapters.tui.widgets.actualites import PanneauActualites
 
 
 class EcranConnexion(Screen[None]):
     TITLE = "Connexion"
+    # Narrower than the form and the side panel of actualités side by side (80 + 42
+    # columns), the panel gives way: F7 still opens the actualités.
+    HORIZONTAL_BREAKPOINTS = [(0, "-etroit"), (124, "-large")]
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="connexion-page"):
+            yield from self._formulaire()
+            yield PanneauActualites()
+        yield Footer()
+
+    def _formulaire(self) -> ComposeResult:
         with Center(), Vertical(id="connexion", classes="carte"):
             yield Static("Chorus Portail Pro", classes="titre")
             yield Static(
@@ -34,7 +44,6 @@ class EcranConnexion(Screen[None]):
             # The farmers' own sign-up (seed 004), on a row of its own: one row is too narrow.
             with Horizontal(classes="barre-actions"):
                 yield Button("Créer un compte TIC", id="inscription-tic")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#champ-email", Input).focus()

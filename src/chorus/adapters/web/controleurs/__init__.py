@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from chorus.adapters.web.controleurs.activite import ActiviteControleur
+from chorus.adapters.web.controleurs.actualites import ActualitesControleur
+from chorus.adapters.web.controleurs.assistant import AssistantControleur, GuideControleur
 from chorus.adapters.web.controleurs.certificats import CertificatsControleur
 from chorus.adapters.web.controleurs.comptes import ComptesControleur
 from chorus.adapters.web.controleurs.consultation import ConsultationControleur
@@ -19,7 +22,9 @@ from chorus.adapters.web.controleurs.inscription_tic import InscriptionTicContro
 from chorus.adapters.web.controleurs.memoires import MemoiresControleur
 from chorus.adapters.web.controleurs.referentiels import ReferentielsControleur
 from chorus.adapters.web.controleurs.structures import StructuresControleur
+from chorus.adapters.web.controleurs.support import SupportTicketsControleur
 from chorus.adapters.web.controleurs.tic import TableauDeBordTicControleur, TicControleur
+from chorus.adapters.web.controleurs.tickets import TicketsControleur
 from chorus.adapters.web.controleurs.traitement import TraitementMemoiresControleur
 from chorus.adapters.web.controleurs.traitement_tic import TraitementTicControleur
 
@@ -36,4 +41,10 @@ CONTROLEURS: list[Any] = [
     InscriptionTicControleur,
     TableauDeBordTicControleur,
     TraitementTicControleur,
+    ActualitesControleur,
+    AssistantControleur,
+    GuideControleur,
+    TicketsControleur,
+    SupportTicketsControleur,
+    ActiviteControleur,
 ]

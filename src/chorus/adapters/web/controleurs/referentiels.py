@@ -16,6 +16,7 @@ from chorus.adapters.web.dependances import Services
 from chorus.adapters.web.openapi import TAG_REFERENTIELS
 from chorus.adapters.web.problemes import reponses
 from chorus.adapters.web.schemas.referentiels import EntreeReferentielSortie
+from chorus.adapters.web.schemas.tickets import CategorieTicketSortie, categories_sortie
 from chorus.adapters.web.services import ServicesWeb
 from chorus.domain.entete import TypeTva
 from chorus.domain.errors import NonTrouve
@@ -24,9 +25,11 @@ from chorus.domain.organisation import Regime, TypeStructure
 from chorus.domain.pieces import TypePiece
 from chorus.domain.referentiels import EntreeReferentiel
 from chorus.domain.statuts import StatutMemoire
+from chorus.domain.support.ticket import StatutTicket
 from chorus.domain.tic.bareme import ProduitTic
 from chorus.domain.tic.eligibilite import TypeBeneficiaire
 from chorus.domain.tic.statuts import StatutDemandeTic
+from chorus.services.support import referentiel_tickets
 
 Liste = list[EntreeReferentielSortie]
 
@@ -102,6 +105,9 @@ REFERENTIELS: dict[str, Callable[[ServicesWeb], Liste]] = {
         EntreeReferentielSortie(code=s.value, libelle=s.libelle) for s in StatutDemandeTic
     ],
     "produits-tic": _produits_tic,
+    "statuts-ticket": lambda _: [
+        EntreeReferentielSortie(code=s.value, libelle=s.libelle) for s in StatutTicket
+    ],
     "types-beneficiaire-tic": lambda _: [
         EntreeReferentielSortie(code=t.value, libelle=t.libelle) for t in TypeBeneficiaire
     ],
@@ -114,6 +120,19 @@ A_VENIR: tuple[str, ...] = ()
 class ReferentielsControleur(Controller):
     path = "/referentiels"
     tags = (TAG_REFERENTIELS,)
+
+    @get(
+        "/categories-ticket",
+        operation_id="lire_categories_ticket",
+        summary="Catégories des tickets d'assistance",
+        description="Les catégories d'un ticket et, pour chacune, ses sous-catégories : "
+        "l'objet dont elle parle (type_objet, et s'il faut en donner le numéro) et le service "
+        "qui y répond (destinataire).",
+        sync_to_thread=False,
+        cache_control=CacheControlHeader(max_age=3600, public=True),
+    )
+    def lire_categories_ticket(self) -> list[CategorieTicketSortie]:
+        return categories_sortie(referentiel_tickets())
 
     @get(
         "/{nom:str}",
