@@ -273,3 +273,71 @@ def test_les_abonnes_au_suivi(magasin: Magasin) -> None:
     assert suivants == ["u-4", "u-8"]
     assert u1 == _abonne("u-1")
     assert u1.date_creation == T0.astimezone(UTC)
+
+
+def test_supprimer_les_evenements_d_un_objet_pour_la_purge(magasin: Magasin) -> None:
+    """The retention purge takes a mémoire's events with it: those of that object only,
+    the totals and counts following, nothing removed by a unit of work rolled back."""
+
+    def du_purge(
+        id: str, minutes: int, statut: str = "CERTIFIE", service_id: str | None = None
+    ) -> EvenementActivite:
+        return attrs.evolve(
+            evenement(id, minutes=minutes, statut=statut, service_id=service_id),
+            objet_id="m-purge",
+        )
+
+    ajouter(
+        magasin.uow,
+        du_purge("p-1", minutes=1, statut="ENVOYE"),
+        du_purge("p-2", minutes=2, statut="REFUSE", service_id="psy"),
+        evenement("a", minutes=3),
+        evenement("b", minutes=4, statut="REFUSE", service_id="psy"),
+        evenement("c", "s-2", minutes=5),
+        evenement("d", minutes=6, tic=True),
+    )
+    tout = PerimetreActivite(
+        frais_de_justice=Perimetre(frozenset({"s-1", "s-2"})), tic=Perimetre(frozenset({"s-1"}))
+    )
+    psy = fdj(services=(("s-1", "psy"),))
+    avant = ["d", "c", "b", "a", "p-2", "p-1"]
+
+    # Rolled back, by rollback or by an error: everything is still there.
+    with magasin.uow as uow:
+        assert uow.activites.supprimer_objet("m-purge") == 2
+        assert [e.id for e in uow.activites.fil(tout, Pagination()).elements] == avant[:4]
+        uow.rollback()
+
+    def interrompre() -> None:
+        with magasin.uow as uow:
+            uow.activites.supprimer_objet("m-purge")
+            raise RuntimeError("interrompu")
+
+    with pytest.raises(RuntimeError):
+        interrompre()
+    assert ids(magasin, tout) == avant
+    assert ids(magasin, psy) == ["b", "p-2"]
+
+    with magasin.uow as uow:
+        # An event of the object written in the same unit of work goes too.
+        uow.activites.ajouter([du_purge("p-3", minutes=7)])
+        assert uow.activites.supprimer_objet("m-purge") == 3
+        assert uow.activites.supprimer_objet("m-purge") == 0
+        assert uow.activites.supprimer_objet("o-inconnu") == 0
+        uow.commit()
+
+    assert ids(magasin, tout) == ["d", "c", "b", "a"]
+    assert ids(magasin, psy) == ["b"]
+    assert ids(magasin, fdj("s-1")) == ["b", "a"]
+    with magasin.rouvrir().lecture() as uow:
+        # The whole feed's total (a store may keep it in counters) and a page of it.
+        page = uow.activites.fil(fdj("s-1", "s-2"), Pagination(1, 2))
+        nombres = uow.activites.compter(tout)
+        nombres_psy = uow.activites.compter(psy)
+    assert ([e.id for e in page.elements], page.total) == (["c", "b"], 3)
+    assert nombres == {
+        (TypeObjet.MEMOIRE, "CERTIFIE"): 2,
+        (TypeObjet.MEMOIRE, "REFUSE"): 1,
+        (TypeObjet.DEMANDE_TIC, "VALIDEE"): 1,
+    }
+    assert nombres_psy == {(TypeObjet.MEMOIRE, "REFUSE"): 1}

@@ -80,6 +80,19 @@ NON_SENS = [
     "les chats aiment ils la pluie",
     "quel est le prix d'un billet de train pour marseille",
     "comment planter des tomates dans mon jardin",
+    # Written after the first list passed, from what a trial on the demo let through (a
+    # FAQ word beside a place, a word corrected into one of the FAQ's).
+    "quel temps fait il a brest",
+    "ou acheter du pain",
+    "un bon restaurant a paris",
+    "horaires de la piscine municipale",
+    "comment faire une pate a crepes",
+    "meilleur forfait mobile pas cher",
+    "quand passe le prochain bus",
+    "ou trouver une pharmacie de garde",
+    "prix du paquet de cigarettes",
+    "comment soigner un rhume",
+    "resultat du loto",
 ]
 
 RECHERCHES: dict[str, Callable[[], RechercheFaq]] = {

@@ -273,6 +273,40 @@ def test_un_contenu_depose_a_nouveau_pendant_la_purge_est_garde(monde: Monde) ->
     assert monde.chorus.ports.blobs.lire(_adresse(piece)) == piece
 
 
+# -- the activity feed ------------------------------------------------------------------------
+
+
+def test_le_fil_d_activite_perd_les_evenements_du_memoire_purge_seulement(monde: Monde) -> None:
+    purge = monde.paye()
+    _le(monde, MAINTENANT + timedelta(days=30))
+    garde = monde.paye()
+    lecteurs = (monde.gestionnaire, monde.consultant)
+
+    def fils() -> list[list[tuple[str, str]]]:
+        return [
+            [(e.numero, e.statut) for e in monde.chorus.activite.fil(u.id, 1, 500).elements]
+            for u in lecteurs
+        ]
+
+    avant = fils()
+    for fil in avant:
+        assert {numero for numero, _ in fil} == {purge.numero, garde.numero}
+    _le(monde, DERNIER_JOUR + timedelta(days=1))
+    assert _numeros(monde.chorus.retention.purger(simulation=True)) == [purge.numero]
+    assert fils() == avant
+
+    assert _numeros(monde.chorus.retention.purger()) == [purge.numero]
+
+    # Nothing left that would link to the purged mémoire; the other one's history intact.
+    assert fils() == [[(n, s) for n, s in fil if n == garde.numero] for fil in avant]
+    assert [s for _, s in fils()[0]] == [
+        "MIS_EN_PAIEMENT",
+        "CERTIFIE",
+        "MIS_A_DISPOSITION",
+        "ENVOYE",
+    ]
+
+
 # -- duplicates --------------------------------------------------------------------------------
 
 

@@ -115,8 +115,15 @@ async def connecter(pilot: Pilot[None], email: str, mot_de_passe: str = MOT_DE_P
     await saisir(pilot, "email", email)
     await saisir(pilot, "mot_de_passe", mot_de_passe)
     await cliquer(pilot, "#se-connecter")
+    # Until the next screen is mounted, not just on the stack: a test touching its widgets
+    # earlier may fail and quit the application while its tabs are still being mounted.
     await attendre(
-        pilot, lambda: app.session is not None and not isinstance(app.screen, EcranConnexion)
+        pilot,
+        lambda: (
+            app.session is not None
+            and not isinstance(app.screen, EcranConnexion)
+            and app.screen.is_mounted
+        ),
     )
 
 

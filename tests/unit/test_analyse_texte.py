@@ -122,3 +122,13 @@ def test_analyser_question_corrige_et_signale_les_inconnus() -> None:
     assert analyser_question("habilitations", VOCABULAIRE).corrections == {}
     assert analyser_question("  ", VOCABULAIRE).vide
     assert analyser_question("comment est-ce que", VOCABULAIRE).vide
+
+
+def test_les_termes_trouves_par_correction_sont_signales() -> None:
+    """A corrected word is a guess: its terms are `corriges`, unless typed as well."""
+    requete = analyser_question("certficat de remboursement", VOCABULAIRE)
+    assert requete.corriges == {"certificat"}
+    assert raciner("remboursement") not in requete.corriges
+    deux_fois = analyser_question("certficat du certificat", VOCABULAIRE)
+    assert deux_fois.corrections == {"certficat": "certificat"}
+    assert deux_fois.corriges == frozenset()

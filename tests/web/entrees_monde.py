@@ -6,7 +6,9 @@ refused request changed nothing.
 Particulier with their own structure (no espace yet) and attached to the cabinet without
 habilitation, an API token of the cabinet, a draft mémoire with one line, a mémoire sent and
 made available to its juridiction, an agent of that juridiction and a comptable — each
-logged in through the API. `instantane(chorus, contenus)` captures every stored object
+logged in through the API —, two support tickets of the gestionnaire about the sent mémoire
+(routed to that agent, each with a pièce: one with a solution proposed, one still OUVERT)
+and a published actualité. `instantane(chorus, contenus)` captures every stored object
 (through the unit of work), the number of mémoires, the outbox and whether given contents
 sit in the blob store.
 """
@@ -34,11 +36,13 @@ from chorus.domain.entete import EnTete, TypeTva
 from chorus.domain.jetons import NatureJeton
 from chorus.domain.lignes import SaisieLigne
 from chorus.domain.organisation import Adresse, Profil, TypeIdentifiant, TypeStructure
+from chorus.domain.support.ticket import Ticket
 from chorus.domain.traitement import ActionTraitement, EvenementTraitement
 from chorus.domain.utilisateur import RoleAgent
 from chorus.ports.requetes import CriteresMemoire, FiltresMemoire, Tri
 from chorus.services.comptes import ReglagesComptes
 from chorus.services.contexte import Ports
+from chorus.services.support import FichierJoint, SaisieTicket
 from tests.doubles import RenduSommaire
 from tests.web import aides
 from tests.web.conftest import BASE_URL, MAINTENANT, Banc, services_web
@@ -97,7 +101,9 @@ class Monde:
     """``structure``, ``particulier``, ``coordonnee``, ``rib``, ``service``, ``brouillon``,
     ``envoye``, ``gestionnaire_id``, ``particulier_id`` (also ``membre_id``: attached to
     the cabinet, without habilitation), ``agent_id``, ``jeton_api`` (an API token of the
-    cabinet)."""
+    cabinet), ``ticket`` (the number of a ticket in ACTION_REQUISE, a solution proposed by
+    the agent) and ``piece_ticket`` (its pièce), ``ticket_support`` (an OUVERT one, in the
+    agent's queue) and ``piece_ticket_support``, ``actualite``."""
 
     @property
     def chorus(self) -> Chorus:
@@ -171,6 +177,34 @@ def monter_monde(banc: Banc) -> Monde:
             date_evenement=banc.horloge.maintenant(),
         ),
     )
+    numero_envoye = chorus.memoires.obtenir(gid, envoye.id).numero
+
+    def ticket(sous_categorie: str, resume: str) -> Ticket:
+        return chorus.tickets.creer(
+            gid,
+            SaisieTicket(
+                structure_id=structure.id,
+                categorie="MEMOIRE",
+                sous_categorie=sous_categorie,
+                resume=resume,
+                description=f"À propos du mémoire n°{numero_envoye}.",
+                type_objet="MEMOIRE",
+                numero_objet=numero_envoye,
+                pieces=(FichierJoint("requisition.pdf", aides.PDF + resume.encode()),),
+            ),
+        )
+
+    # Routed to the service centralisateur of the mémoire's juridiction: the agent's.
+    suivi = chorus.support.proposer_solution(
+        banc.id_de(AGENT),
+        ticket("M_SUIVI", "Où en est mon mémoire ?").numero,
+        "Le mémoire est mis à disposition du service ; il sera traité sous huit jours.",
+    )
+    refus = ticket("M_REFUS", "Montant taxé inférieur au demandé")
+    actualite = chorus.actualites.publier_en_exploitation(
+        "Maintenance du portail",
+        "Le portail sera **indisponible** samedi ; voir [le guide](https://exemple.fr/guide).",
+    )
     return Monde(
         banc=banc,
         entetes={
@@ -192,6 +226,11 @@ def monter_monde(banc: Banc) -> Monde:
             "membre_id": pid,
             "agent_id": banc.id_de(AGENT),
             "jeton_api": jeton_api.id,
+            "ticket": suivi.numero,
+            "piece_ticket": suivi.pieces[0].id,
+            "ticket_support": refus.numero,
+            "piece_ticket_support": refus.pieces[0].id,
+            "actualite": actualite.id,
         },
     )
 

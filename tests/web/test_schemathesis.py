@@ -7,10 +7,12 @@ must be: no 5xx (`not_a_server_error`), a status the operation documents
 a body that matches its schema (`response_schema_conformance`).
 
 The requests carry the bearer header of the gestionnaire of a structure with mémoires (the
-world of `tests.web.entrees_monde`), and the path parameters name that world's objects
-(the structure, a draft mémoire, its first line, the RIB pièce…), so that authenticated
-operations reach their handlers' rules instead of stopping at 401 or 404. The store is put
-back as the world left it before each request. The rate limiter is off for this module.
+world of `tests.web.entrees_monde`) — those of the back office's ticket routes, the header
+of the agent the world's tickets are routed to —, and the path parameters name that world's
+objects (the structure, a draft mémoire, its first line, the RIB pièce, a ticket and its
+pièce, an actualité…), so that authenticated operations reach their handlers' rules instead
+of stopping at 401, 403 or 404. The store is put back as the world left it before each
+request. The rate limiter is off for this module.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ from tests.web.entrees_monde import MondePartage, construire_monde_partage
 
 EXEMPLES_PAR_OPERATION = 20
 SCHEMA = "/api/v1/schema/openapi.json"
+SUPPORT = "/api/v1/support/"
+"""The back office's ticket routes, requested as the world's agent."""
+TEXTE = "Voici les précisions demandées."
+TEXTES = {  # half the tickets' texts are a real one: else nearly all are blank or refused
+    f"body.{champ}": {"dictionary": "textes", "probability": 0.5}
+    for champ in ("texte", "commentaire")
+}
 
 VERIFICATIONS = [
     not_a_server_error,
@@ -71,7 +80,29 @@ def configuration(partage: MondePartage) -> SchemathesisConfig:
                 "jeton_id": ids["jeton_api"],
                 "rattachement_id": membre.id,
                 "habilitation_id": structure.habilitations[0].id,
+                "actualite_id": ids["actualite"],
             },
+            # A ticket's number and pièce: the user's side answers on a ticket awaiting
+            # their answer to a solution, the back office's on an OUVERT one.
+            "dictionaries": {"textes": {"values": [TEXTE]}},
+            "operations": [
+                {
+                    "include-path-regex": "^/api/v1/tickets/",
+                    "parameters": {
+                        "numero": ids["ticket"],
+                        "piece_id": ids["piece_ticket"],
+                        **TEXTES,
+                    },
+                },
+                {
+                    "include-path-regex": f"^{SUPPORT}tickets/",
+                    "parameters": {
+                        "numero": ids["ticket_support"],
+                        "piece_id": ids["piece_ticket_support"],
+                        **TEXTES,
+                    },
+                },
+            ],
         }
     )
 
@@ -99,7 +130,8 @@ def partage() -> MondePartage:
 )
 def test_schema_respecte(case: Any, partage: MondePartage) -> None:
     monde = partage.remettre()
-    reponse = case.call(headers=dict(monde.entetes["gestionnaire"]))
+    role = "agent" if case.operation.path.startswith(SUPPORT) else "gestionnaire"
+    reponse = case.call(headers=dict(monde.entetes[role]))
     case.validate_response(reponse, checks=VERIFICATIONS)
 
 
@@ -130,3 +162,11 @@ def test_le_porteur_et_les_parametres_atteignent_le_monde() -> None:
         assert [ligne["numero_ligne"] for ligne in lignes] == [1]
         jetons = client.get(f"/structures/{monde.ids['structure']}/jetons-api", headers=entetes)
         assert monde.ids["jeton_api"] in [j["id"] for j in jetons.json()["elements"]]
+        ticket = client.get(f"/tickets/{monde.ids['ticket']}", headers=entetes).json()
+        assert ticket["statut"] == "ACTION_REQUISE"
+        assert [p["id"] for p in ticket["pieces"]] == [monde.ids["piece_ticket"]]
+        agent = monde.entetes["agent"]
+        support = client.get(f"/support/tickets/{monde.ids['ticket_support']}", headers=agent)
+        assert support.json()["statut"] == "OUVERT"
+        assert [p["id"] for p in support.json()["pieces"]] == [monde.ids["piece_ticket_support"]]
+        assert client.get(f"/actualites/{monde.ids['actualite']}").status_code == 200

@@ -425,6 +425,9 @@ class Requete:
     termes: tuple[str, ...]
     inconnus: frozenset[str]
     corrections: Mapping[str, str]
+    corriges: frozenset[str] = frozenset()
+    """The terms that come only from corrected words: guesses, which a confidence weighs
+    less than what was typed."""
 
     @property
     def vide(self) -> bool:
@@ -437,8 +440,10 @@ def analyser_question(question: str, vocabulaire: Vocabulaire) -> Requete:
     resultat: list[str] = []
     inconnus: set[str] = set()
     corrections: dict[str, str] = {}
+    tapes: set[str] = set()
     for mot in significatifs(question):
         choisi = mot
+        corrige = False
         if mot not in SYNONYMES and not vocabulaire.connu(mot):
             correction = vocabulaire.corriger(mot)
             if correction is None:
@@ -446,12 +451,16 @@ def analyser_question(question: str, vocabulaire: Vocabulaire) -> Requete:
                     inconnus.add(raciner(mot))
             else:
                 corrections[mot] = choisi = correction
+                corrige = True
         for synonyme in synonymes(choisi):
             terme = raciner(synonyme)
+            if not corrige:
+                tapes.add(terme)
             if terme not in resultat:
                 resultat.append(terme)
     return Requete(
         termes=tuple(resultat),
         inconnus=frozenset(inconnus & set(resultat)),
         corrections=corrections,
+        corriges=frozenset(resultat) - tapes,
     )

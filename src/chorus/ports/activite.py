@@ -44,3 +44,9 @@ class ActiviteRepository(Protocol):
         """How many of those events there are per type of object and status code
         (absent: none)."""
         ...
+
+    def supprimer_objet(self, objet_id: str) -> int:
+        """Delete every event of the object `objet_id` (a mémoire or a demande TIC), and
+        say how many there were. For the retention purge only (DESIGN 3.4): the events of
+        a purged mémoire go with it, in its unit of work; otherwise events never change."""
+        ...

@@ -29,6 +29,12 @@ from chorus.domain.faq import BaseFaq, DocumentFaq, EntreeFaq, PageGuide, Sectio
 from chorus.ports.recherche_faq import RechercheFaq, SourceFaq
 
 SEUIL_CONFIANCE = 0.25
+POIDS_INCONNU = 1.2
+"""How much more than the FAQ's rarest word a word it never uses weighs in the confidence."""
+FACTEUR_CORRECTION = 0.5
+"""What a term found only by correcting a typo covers, against a term typed as such."""
+FACTEUR_REPONSE = 0.5
+"""What a term found only in an entry's answer covers, against one of its question."""
 """Under this confidence the assistant says it does not know and offers a ticket."""
 SATURATION = 2.0
 """The BM25 score at which the strength of a match is one half."""
@@ -116,6 +122,8 @@ class _Connaissances:
     vocabulaire: Vocabulaire
     termes: Mapping[str, frozenset[str]]
     """Each entry's terms, all fields together."""
+    titres: Mapping[str, frozenset[str]]
+    """Each entry's terms of its question and other phrasings: what it is about."""
     rarete: Mapping[str, float]
     rarete_inconnue: float
 
@@ -163,6 +171,7 @@ class AssistantService:
                     for texte in (e.question, *e.formulations, e.reponse)
                 ),
                 termes={d.id: d.tous for d in documents},
+                titres={d.id: frozenset((*d.question, *d.formulations)) for d in documents},
                 rarete={t: _rarete(n, total) for t, n in presences.items()},
                 rarete_inconnue=_rarete(0, total),
             )
@@ -219,13 +228,22 @@ class AssistantService:
         connaissances: _Connaissances, requete: Requete, id_: str, score: float
     ) -> float:
         termes = connaissances.termes.get(id_, frozenset())
+        titres = connaissances.titres.get(id_, frozenset())
         poids_total = 0.0
         poids_couvert = 0.0
         for terme in requete.termes:
-            poids = connaissances.rarete.get(terme, connaissances.rarete_inconnue)
+            poids = connaissances.rarete.get(terme)
+            if poids is None:
+                # A word no entry uses says the question is about something else.
+                poids = connaissances.rarete_inconnue * POIDS_INCONNU
             poids_total += poids
             if terme in termes:
-                poids_couvert += poids
+                # A word only the answer's text uses is a weaker sign than one of the
+                # question's (« heure » in « une session dure 8 heures »).
+                facteur = 1.0 if terme in titres else FACTEUR_REPONSE
+                if terme in requete.corriges:
+                    facteur *= FACTEUR_CORRECTION
+                poids_couvert += poids * facteur
         if poids_total == 0 or score <= 0:
             return 0.0
         couverture = poids_couvert / poids_total

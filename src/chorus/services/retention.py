@@ -5,10 +5,11 @@ removed.
 It works in batches, one unit of work each, so that a purge of a hundred thousand
 mémoires never holds the store's write lock for long: each batch lists its candidates,
 checks the domain's rule again on each mémoire as stored, and purges it (the store writes
-its entry in the register of purges). Only once a batch is committed are its contents
-looked at: those nothing refers to any more — no remaining mémoire, no structure's pool
-of pièces — are deleted from the blob store, unless deposited again lately (an upload of
-the same bytes may be about to refer to them: see `BlobStore.supprimer`).
+its entry in the register of purges) with its events of the activity feed. Only once a
+batch is committed are its contents looked at: those nothing refers to any more — no
+remaining mémoire, no structure's pool of pièces — are deleted from the blob store, unless
+deposited again lately (an upload of the same bytes may be about to refer to them: see
+`BlobStore.supprimer`).
 
 A simulation lists what a purge would remove (contents deposited again lately aside), and
 writes nothing.
@@ -156,6 +157,9 @@ class RetentionService:
                 purgees.append(MemoirePurgee.de(memoire, maintenant))
             else:
                 purgees.append(uow.memoires.purger(memoire.id, maintenant))
+                # Its activity goes with it: no feed links to what is gone, and nothing of
+                # it outlives the retention.
+                uow.activites.supprimer_objet(memoire.id)
             adresses |= contenus(memoire)
         return _Lot(candidats, tuple(purgees), frozenset(adresses))
 

@@ -58,6 +58,20 @@ class ActivitesParParcours:
     def _poser(self, evenement: EvenementActivite) -> None:
         raise NotImplementedError
 
+    def _evenements_de_l_objet(self, objet_id: str) -> Iterable[EvenementActivite]:
+        """Every stored event of that object (this transaction's included)."""
+        raise NotImplementedError
+
+    def _retirer(self, evenement_id: str) -> None:
+        raise NotImplementedError
+
+    def supprimer_objet(self, objet_id: str) -> int:
+        # Listed before the first removal: the listing may read what it changes.
+        ids = [e.id for e in self._evenements_de_l_objet(objet_id)]
+        for evenement_id in ids:
+            self._retirer(evenement_id)
+        return len(ids)
+
     def ajouter(self, evenements: Sequence[EvenementActivite]) -> None:
         ids = [e.id for e in evenements]
         for evenement_id in ids:

@@ -76,6 +76,7 @@ INDEX_STRUCTURE = "structure"
 INDEX_NON_ENVOYE = "non_envoye"
 INDEX_DESTINATAIRE = "destinataire"
 INDEX_ANNEE = "annee"
+INDEX_OBJET = "objet"
 
 
 def _cle_identifiant(structure: Structure) -> Hashable:
@@ -131,6 +132,10 @@ def _cle_structure_activite(evenement: EvenementActivite) -> Hashable:
     return evenement.structure_id
 
 
+def _cle_objet_activite(evenement: EvenementActivite) -> Hashable:
+    return evenement.objet_id
+
+
 class Instantane:
     """The committed state of the store as this process last read or wrote it."""
 
@@ -160,9 +165,10 @@ class Instantane:
         )
         self.actualites: Collection[Actualite] = Collection({})
         self.tickets: Collection[Ticket] = Collection({INDEX_NUMERO: _cle_numero_ticket})
-        # Indexed by structure: a feed reads the events of the user's structures only.
+        # Indexed by structure: a feed reads the events of the user's structures only; and by
+        # object: the retention purge removes a mémoire's events with it.
         self.activites: Collection[EvenementActivite] = Collection(
-            {INDEX_STRUCTURE: _cle_structure_activite}
+            {INDEX_STRUCTURE: _cle_structure_activite, INDEX_OBJET: _cle_objet_activite}
         )
         self.resumes: dict[str, ResumeMemoire] = {}
         self.sequences: dict[str, int] = {}

@@ -293,6 +293,12 @@ class DepotActivites(_Depot, activite.ActivitesParParcours):
     def _poser(self, evenement: EvenementActivite) -> None:
         self._ecrit.activites[evenement.id] = evenement
 
+    def _evenements_de_l_objet(self, objet_id: str) -> Iterable[EvenementActivite]:
+        return (e for e in self._etat.activites.values() if e.objet_id == objet_id)
+
+    def _retirer(self, evenement_id: str) -> None:
+        del self._ecrit.activites[evenement_id]
+
 
 class DepotJetons(_Depot):
     def ajouter(self, jeton: Jeton) -> None:

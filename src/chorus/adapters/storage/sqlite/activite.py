@@ -197,3 +197,8 @@ class DepotActivites:
                 cle = (TypeObjet(type_objet), statut)
                 nombres[cle] = nombres.get(cle, 0) + nombre
         return nombres
+
+    def supprimer_objet(self, objet_id: str) -> int:
+        # Through the index by object; the counters follow by trigger.
+        curseur = self._db.execute("DELETE FROM activites WHERE objet_id = ?", (objet_id,))
+        return curseur.rowcount

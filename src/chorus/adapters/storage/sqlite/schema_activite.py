@@ -32,6 +32,8 @@ INSTRUCTIONS: tuple[str, ...] = (
     "CREATE INDEX activites_service_date "
     "ON activites (structure_id, service_id, application, date, id) "
     "WHERE service_id IS NOT NULL",
+    # The events of one mémoire, which the retention purge deletes with it.
+    "CREATE INDEX activites_objet ON activites (objet_id)",
     # A feed's total without walking a large structure's million rows: the number of events
     # per slice (service '' for none), kept by the triggers below in the same transaction.
     """
@@ -59,7 +61,8 @@ INSTRUCTIONS: tuple[str, ...] = (
         AND service_id = coalesce(OLD.service_id, '');
     END
     """,
-    # Append-only: an event records what happened; nothing rewrites it.
+    # Append-only: an event records what happened; nothing rewrites it. Only the retention
+    # purge deletes the events of a purged mémoire (the counters follow, above).
     """
     CREATE TRIGGER activites_immuables BEFORE UPDATE ON activites
     BEGIN

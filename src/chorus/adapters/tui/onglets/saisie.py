@@ -132,10 +132,15 @@ class OngletSaisie(Vertical):
             self.notify(erreur.message, severity="error", timeout=8)
             return
         finally:
-            self.loading = False
-            ailleurs = self.screen.focused is None or self not in self.screen.focused.ancestors
-            if garde is not None and garde.is_attached and ailleurs:
-                garde.focus(scroll_visible=False)
+            # The tab may have been removed meanwhile (the space closed, the app quitting):
+            # it then has no screen left to give the focus back on.
+            if self.is_attached:
+                self.loading = False
+                ailleurs = self.screen.focused is None or self not in self.screen.focused.ancestors
+                if garde is not None and garde.is_attached and ailleurs:
+                    garde.focus(scroll_visible=False)
+        if not self.is_attached:
+            return
         self._structure = structure
         entete = self.query_one(EtapeEntete)
         entete.preparer(structure)

@@ -35,6 +35,9 @@ LIGNES_PAR_PAGE = 20
 
 Publier = Callable[[Memoire], None]
 
+COLONNES_PIECES = ("Type", "Désignation", "Nom du fichier", "Ligne", "Taille", "SHA-256")
+"""The columns of a draft's pièces jointes (step 3 and the récapitulatif)."""
+
 
 class Etape(VerticalScroll):
     """One step of the entry, shown for the stored draft of a structure.
@@ -195,6 +198,25 @@ def texte_totaux(totaux: Totaux) -> str:
     )
 
 
+class TableAColonnes(DataTable[str]):
+    """A table that adds its own columns when mounted: its container does not query for it
+    in `on_mount`, where it may be missing (a container removed while still mounting gets
+    its Mount event though Textual no longer mounts its children)."""
+
+    def __init__(self, *colonnes: str, id: str | None = None, curseur: bool = True) -> None:
+        # With `curseur`, rows are chosen (striped, with a row cursor); without, only read.
+        super().__init__(
+            id=id,
+            cursor_type="row" if curseur else "none",
+            show_cursor=curseur,
+            zebra_stripes=curseur,
+        )
+        self._colonnes = colonnes
+
+    def on_mount(self) -> None:
+        self.add_columns(*self._colonnes)
+
+
 class TableauLignes(Vertical):
     """The lines of a draft, one page at a time, with their amounts.
 
@@ -237,15 +259,21 @@ class TableauLignes(Vertical):
         self._plusieurs_pages = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row", zebra_stripes=True)
+        # Kept from here: `_afficher` works on these, never on a query that may find nothing.
+        self._table = TableAColonnes(*self.COLONNES)
+        self._pages = Static(self._texte_pages(), classes="pages")
+        self._bouton_precedent = Button("◀", classes="page-precedente", compact=True, disabled=True)
+        self._bouton_suivant = Button("▶", classes="page-suivante", compact=True, disabled=True)
+        yield self._table
         with Horizontal(classes="pagination"):
-            yield Button("◀", classes="page-precedente", compact=True)
-            yield Static("", classes="pages")
-            yield Button("▶", classes="page-suivante", compact=True)
+            yield self._bouton_precedent
+            yield self._pages
+            yield self._bouton_suivant
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*self.COLONNES)
-        self._afficher()
+        # The empty table is composed as such; lines given before mounting are shown now.
+        if self._lignes and self._table.is_mounted:
+            self._afficher()
 
     @property
     def nombre_de_pages(self) -> int:
@@ -257,8 +285,14 @@ class TableauLignes(Vertical):
         if self.is_mounted:
             self._afficher()
 
+    def _texte_pages(self) -> str:
+        nombre = len(self._lignes)
+        return f"page {self._page + 1} / {self.nombre_de_pages} — {nombre} ligne" + (
+            "s" if nombre > 1 else ""
+        )
+
     def _afficher(self) -> None:
-        table = self.query_one(DataTable)
+        table = self._table
         ligne_courante = table.cursor_row
         table.clear()
         referentiels = chorus(self).services.referentiels
@@ -285,13 +319,9 @@ class TableauLignes(Vertical):
             )
         if table.row_count:
             table.move_cursor(row=min(ligne_courante, table.row_count - 1))
-        nombre = len(self._lignes)
-        self.query_one(".pages", Static).update(
-            f"page {self._page + 1} / {self.nombre_de_pages} — {nombre} ligne"
-            + ("s" if nombre > 1 else "")
-        )
-        self.query_one(".page-precedente", Button).disabled = self._page == 0
-        self.query_one(".page-suivante", Button).disabled = self._page >= self.nombre_de_pages - 1
+        self._pages.update(self._texte_pages())
+        self._bouton_precedent.disabled = self._page == 0
+        self._bouton_suivant.disabled = self._page >= self.nombre_de_pages - 1
         plusieurs = self.nombre_de_pages > 1
         if plusieurs != self._plusieurs_pages:
             # The footer offers the page keys only when there are pages to turn.

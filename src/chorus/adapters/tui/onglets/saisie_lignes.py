@@ -68,6 +68,16 @@ _LIBELLES = {
 
 _SAISIES = ("numero_affaire", "date_requisition", "date_prestation", "quantite", "tarif_ht")
 
+# The live amounts before any figure is typed (what `_apercu` falls back to).
+_APERCU_VIDE = {
+    "apercu-prestation": "Montant de la prestation HT : —",
+    "apercu-frais": "Frais divers : —",
+    "apercu-ht": "Base HT : —",
+    "apercu-tva": "TVA : —",
+    "apercu-debours": "Débours : —",
+    "apercu-ttc": "Montant de la prestation TTC : —",
+}
+
 
 def _libelle_du_champ(champ: str) -> str:
     if champ.startswith("frais_divers["):
@@ -146,6 +156,9 @@ class EtapeLignes(Etape):
         self._type_tva: TypeTva | None = None
 
     def compose(self) -> ComposeResult:
+        # The initial state (preview, hidden buttons) is set here, not in `on_mount`: a step
+        # removed while still mounting (the application quitting, the space replaced) gets
+        # its Mount event though Textual no longer mounts its children.
         referentiels = chorus(self).services.referentiels
         yield Static("Lignes de prestation", classes="titre")
         with Vertical(id="form-ligne"):
@@ -201,21 +214,24 @@ class EtapeLignes(Etape):
             with Vertical(id="frais"):
                 yield FraisDivers(0)
             yield Static("", id=id_erreur("frais_divers"), classes="erreur")
-            with Grid(id="apercu"):
-                yield Static("", id="apercu-prestation")
-                yield Static("", id="apercu-frais")
-                yield Static("", id="apercu-ht")
-                yield Static("", id="apercu-tva")
-                yield Static("", id="apercu-debours")
-                yield Static("", id="apercu-ttc")
+            apercu = Grid(id="apercu")
+            apercu.border_title = "Montants de la ligne (calcul en direct)"
+            with apercu:
+                for ident, texte in _APERCU_VIDE.items():
+                    yield Static(texte, id=ident)
             yield Static("", id="apercu-refus", markup=False)
             yield ErreurGenerale()
             with Horizontal(classes="barre-actions"):
                 yield Button("Valider la ligne", id="ligne-valider", variant="primary")
                 yield Button("Valider et ajouter une nouvelle ligne", id="ligne-valider-ajouter")
                 yield Button("Autre frais divers", id="ligne-frais")
-                yield Button("Supprimer la ligne", id="ligne-supprimer", variant="error")
-                yield Button("Annuler la modification", id="ligne-annuler")
+                # Only while a line of the table is being modified (see `_mode`).
+                supprimer = Button("Supprimer la ligne", id="ligne-supprimer", variant="error")
+                supprimer.display = False
+                yield supprimer
+                annuler = Button("Annuler la modification", id="ligne-annuler")
+                annuler.display = False
+                yield annuler
             yield Static(
                 "« Valider et ajouter une nouvelle ligne » garde le n° d'affaire, les dates, "
                 "l'autorité requérante, le type de prestation et le taux de TVA pour la ligne "
@@ -226,11 +242,6 @@ class EtapeLignes(Etape):
         yield Static("LIGNES DE PRESTATION DU MÉMOIRE", classes="sous-titre")
         yield TableauLignes(id="tableau-lignes")
         yield Static("", id="lignes-totaux")
-
-    def on_mount(self) -> None:
-        self.query_one("#apercu").border_title = "Montants de la ligne (calcul en direct)"
-        self._mode()
-        self._apercu()
 
     def premier_champ(self) -> Widget | None:
         return self.query_one(f"#{id_champ('numero_affaire')}", Input)
@@ -429,14 +440,7 @@ class EtapeLignes(Etape):
 
     def _apercu(self) -> None:
         """The amounts of the line being typed, computed by the domain and never stored."""
-        cases = {
-            "apercu-prestation": "Montant de la prestation HT : —",
-            "apercu-frais": "Frais divers : —",
-            "apercu-ht": "Base HT : —",
-            "apercu-tva": "TVA : —",
-            "apercu-debours": "Débours : —",
-            "apercu-ttc": "Montant de la prestation TTC : —",
-        }
+        cases = _APERCU_VIDE
         refus = ""
         if valeur(self, "quantite").strip() or valeur(self, "tarif_ht").strip():
             numero = self._en_modification or (

@@ -24,7 +24,9 @@ from chorus.adapters.tui.formulaires import (
 )
 from chorus.adapters.tui.noyau import chorus
 from chorus.adapters.tui.onglets.saisie_commun import (
+    COLONNES_PIECES,
     Etape,
+    TableAColonnes,
     choisir,
     court,
     taille,
@@ -144,17 +146,12 @@ class EtapePieces(Etape):
             with Horizontal(classes="barre-actions"):
                 yield Button("Importer la pièce", id="piece-importer")
         yield Static("PIÈCES JOINTES DU MÉMOIRE", classes="sous-titre")
-        yield DataTable(id="table-pieces", cursor_type="row", zebra_stripes=True)
+        yield TableAColonnes(*COLONNES_PIECES, id="table-pieces")
         yield Static("", id="pieces-nombre")
         with Vertical(id="form-retrait"):
             yield ErreurGenerale()
             with Horizontal(classes="barre-actions"):
                 yield Button("Retirer la pièce", id="piece-retirer", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#table-pieces", DataTable).add_columns(
-            "Type", "Désignation", "Nom du fichier", "Ligne", "Taille", "SHA-256"
-        )
 
     def premier_champ(self) -> Widget | None:
         return self.query_one(f"#{id_champ('fichier')}", Input)

@@ -24,8 +24,10 @@ from chorus.adapters.tui.formulaires import (
 )
 from chorus.adapters.tui.noyau import chorus
 from chorus.adapters.tui.onglets.saisie_commun import (
+    COLONNES_PIECES,
     Etape,
     Publier,
+    TableAColonnes,
     TableauLignes,
     court,
     taille,
@@ -73,9 +75,9 @@ class EtapeRecapitulatif(Etape):
         yield Static("LIGNES DE PRESTATION", classes="sous-titre")
         yield TableauLignes(id="recap-lignes")
         yield Static("RÉCAPITULATIF TVA", classes="sous-titre")
-        yield DataTable(id="recap-tva", cursor_type="none", show_cursor=False)
+        yield TableAColonnes("Taux", "Base HT", "Montant TVA", id="recap-tva", curseur=False)
         yield Static("PIÈCES JOINTES", classes="sous-titre")
-        yield DataTable(id="recap-pieces", cursor_type="none", show_cursor=False)
+        yield TableAColonnes(*COLONNES_PIECES, id="recap-pieces", curseur=False)
         yield Static(
             "Le RIB des coordonnées bancaires choisies sera joint automatiquement à l'envoi.",
             classes="aide",
@@ -92,12 +94,6 @@ class EtapeRecapitulatif(Etape):
             yield ErreurGenerale()
             with Horizontal(classes="barre-actions"):
                 yield Button("Valider et envoyer", id="valider-envoyer", variant="success")
-
-    def on_mount(self) -> None:
-        self.query_one("#recap-tva", DataTable).add_columns("Taux", "Base HT", "Montant TVA")
-        self.query_one("#recap-pieces", DataTable).add_columns(
-            "Type", "Désignation", "Nom du fichier", "Ligne", "Taille", "SHA-256"
-        )
 
     def premier_champ(self) -> Widget | None:
         return self.query_one(f"#{id_champ('attestation_sur_honneur')}", Checkbox)
