@@ -314,10 +314,10 @@ def construire_serveur(configuration: Configuration) -> Serveur:
         threading.Thread(
             target=RenduWeasyPrint().prechauffer, name="prechauffage-pdf", daemon=True
         ).start()
-        # Likewise the assistant's FAQ index (about half a second) before its first question.
-        threading.Thread(
-            target=chorus.assistant.preparer, name="prechauffage-assistant", daemon=True
-        ).start()
+        # The assistant's FAQ is read and indexed (about half a second) before serving, not
+        # in the background: a faulty FAQ or guide in the package stops the start-up with
+        # its error, rather than leaving every question to fail.
+        chorus.assistant.preparer()
 
     # Litestar hands the application to a hook that takes an argument: wrap them.
     application.on_startup.extend(

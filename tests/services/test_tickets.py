@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 
 from chorus.domain.errors import (
@@ -153,6 +154,22 @@ def test_les_reponses_du_support_sont_envoyees_par_courriel_a_l_emetteur(monde: 
     assert "Comment joindre une réquisition ?" in solution.corps
     # Nobody else is told.
     assert monde.courriels("gestionnaire@exemple.fr") == []
+
+
+def test_le_courriel_part_a_l_adresse_actuelle_de_l_emetteur(monde: Monde) -> None:
+    """The ticket keeps the address it was opened with; the email goes to today's."""
+    c, support = monde.chorus, _support(monde)
+    n = c.tickets.creer(monde.modificateur.id, _saisie(monde)).numero
+    with c.ports.uow as uow:
+        emetteur = uow.utilisateurs.obtenir(monde.modificateur.id)
+        uow.utilisateurs.enregistrer(attrs.evolve(emetteur, email="nouvelle@exemple.fr"))
+        uow.commit()
+    c.support.proposer_solution(support.id, n, "Renommez-le sans accent.")
+    assert monde.courriels("modificateur@exemple.fr") == []
+    assert [m.sujet for m in monde.courriels("nouvelle@exemple.fr")] == [
+        f"Chorus Pro – ticket {n} : une solution vous est proposée"
+    ]
+    assert c.tickets.obtenir(monde.modificateur.id, n).emetteur.email == ("modificateur@exemple.fr")
 
 
 def test_une_version_perimee_est_refusee_sans_rien_changer(monde: Monde) -> None:

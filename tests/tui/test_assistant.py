@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Markdown, Static
 
 from chorus.adapters.tui.app import ChorusApp
 from chorus.adapters.tui.ecrans.assistant import (
+    MESSAGE_AGENT,
     MESSAGE_CONNEXION,
     CarteReponse,
     EcranAssistant,
@@ -152,3 +153,21 @@ async def test_f1_mene_a_l_assistant_et_au_support_la_ou_f5_et_f6_sont_pris() ->
         # Outside the help, the screen's own F6 still does its own action.
         await pilot.press("f6")
         await attendre(pilot, lambda: isinstance(app.screen, EcranMesStructures))
+
+
+async def test_un_agent_ne_perd_ni_le_panneau_ni_sa_question() -> None:
+    """Tickets are opened by prestataires: an agent is told so on the panel, which stays."""
+    monde = construire_monde()
+    app = AppTemoin(application(monde).services)
+    app.proposes = []
+    async with app.run_test(size=TAILLE) as pilot:
+        await connecter(pilot, monde.agent.email)
+        await pilot.press("f1")
+        await cliquer(pilot, "#aide-assistant")
+        await attendre(pilot, lambda: isinstance(app.screen, EcranAssistant))
+        panneau = await _demander(pilot, INCONNUE)
+        await cliquer(pilot, "#creer-ticket")
+        assert _message(pilot) == MESSAGE_AGENT
+        assert app.screen is panneau
+        assert panneau.query_one(Input).value == INCONNUE
+        assert app.proposes == []

@@ -25,7 +25,7 @@ from chorus.adapters.tui.ecrans.support import (
     EspaceSupport,
 )
 from chorus.adapters.tui.ecrans.ticket import EcranTicket, FenetreTexte
-from chorus.adapters.tui.formulaires import id_champ
+from chorus.adapters.tui.formulaires import id_champ, valeur
 from chorus.adapters.tui.messages import TicketPropose
 from chorus.adapters.tui.widgets.modales import Confirmation, EnregistrerSous
 from chorus.adapters.tui.widgets.tableau import TableauPagine
@@ -329,6 +329,11 @@ async def test_refus_ecrits_sous_les_champs_sans_rien_enregistrer(monde: Monde) 
         )
         await saisir(pilot, "resume", "Où en est mon mémoire ?")
         form.query_one(f"#{id_champ('description')}", TextArea).text = "Déposé il y a un mois."
+        # F6 (« Support ») does not throw away a ticket being written.
+        await pilot.press("f6")
+        await pilot.pause()
+        assert form.is_current
+        assert valeur(form, "resume") == "Où en est mon mémoire ?"
         await cliquer(pilot, "#soumettre")
         await attendre(pilot, lambda: "mémoire" in erreur_de(pilot, "numero_objet"))
         await saisir(pilot, "numero_objet", "MJ99999999999")

@@ -327,6 +327,10 @@ def distance_edition(a: str, b: str, maximum: int) -> int:
     return min(precedente[len(b)], maximum + 1)
 
 
+LONGUEUR_MAXIMALE_CORRIGEE = 30
+"""Longer words are never corrected (« anticonstitutionnellement » has 25 letters)."""
+
+
 def tolerance(mot: str) -> int:
     """How many edits a misspelt word of this length may be away from the word meant: none
     under 4 letters (too many short words are one letter apart), one up to 7, two beyond."""
@@ -399,7 +403,9 @@ class Vocabulaire:
         ):
             return mot[1:]
         maximum = tolerance(mot)
-        if maximum == 0:
+        # No word of the FAQ is that long: not a typo of one, and its deletions would be
+        # costly to enumerate (a public question may hold a 500-letter word).
+        if maximum == 0 or len(mot) > LONGUEUR_MAXIMALE_CORRIGEE:
             return None
         candidats: set[str] = set()
         for variante in _suppressions(mot, maximum):

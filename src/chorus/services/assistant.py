@@ -29,13 +29,13 @@ from chorus.domain.faq import BaseFaq, DocumentFaq, EntreeFaq, PageGuide, Sectio
 from chorus.ports.recherche_faq import RechercheFaq, SourceFaq
 
 SEUIL_CONFIANCE = 0.25
+"""Under this confidence the assistant says it does not know and offers a ticket."""
 POIDS_INCONNU = 1.2
 """How much more than the FAQ's rarest word a word it never uses weighs in the confidence."""
 FACTEUR_CORRECTION = 0.5
 """What a term found only by correcting a typo covers, against a term typed as such."""
 FACTEUR_REPONSE = 0.5
 """What a term found only in an entry's answer covers, against one of its question."""
-"""Under this confidence the assistant says it does not know and offers a ticket."""
 SATURATION = 2.0
 """The BM25 score at which the strength of a match is one half."""
 LONGUEUR_MAXIMALE_QUESTION = 500
@@ -281,14 +281,15 @@ def _question(question: object) -> str:
     if not isinstance(question, str):
         raise ValidationError("La question doit être un texte.", champ="question")
     texte = question.strip()
-    if not texte or not plier(texte).strip():
-        raise ValidationError("Posez votre question : elle est vide.", champ="question")
+    # The length first: folding a huge text is work a refusal should not pay for.
     if len(texte) > LONGUEUR_MAXIMALE_QUESTION:
         raise ValidationError(
             f"La question dépasse {LONGUEUR_MAXIMALE_QUESTION} caractères : "
             "posez-la en quelques mots.",
             champ="question",
         )
+    if not texte or not plier(texte).strip():
+        raise ValidationError("Posez votre question : elle est vide.", champ="question")
     if "\x00" in texte:
         raise ValidationError("La question contient un caractère invalide.", champ="question")
     return texte

@@ -51,7 +51,7 @@ from chorus.domain.support.ticket import (
     valider_telephone,
 )
 from chorus.domain.textes import exiger_texte, texte_optionnel
-from chorus.domain.utilisateur import Utilisateur
+from chorus.domain.utilisateur import StatutUtilisateur, Utilisateur
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.requetes import Page, Pagination
 from chorus.ports.support import CriteresTicket, OngletTicket, ResumeTicket, lire_recherche
@@ -184,8 +184,12 @@ class TicketService(_Commun):
             if (
                 memoire is not None
                 and memoire.entete.structure_id == structure.id
-                and acces.perimetre([structure], acteur_id, Application.FRAIS_DE_JUSTICE).couvre(
-                    structure.id, memoire.entete.service_id
+                and acces.peut(
+                    structure,
+                    acteur_id,
+                    Application.FRAIS_DE_JUSTICE,
+                    Profil.CONSULTATION,
+                    memoire.entete.service_id,
                 )
             ):
                 return (
@@ -563,7 +567,15 @@ class SupportService(_Commun):
         texte: str,
         maintenant: datetime,
     ) -> None:
-        """Queue the email telling the émetteur the back office waits for their answer."""
+        """Queue the email telling the émetteur the back office waits for their answer, at
+        the address their account has now (not the one frozen in the ticket); none to an
+        account no longer active."""
+        try:
+            emetteur = uow.utilisateurs.obtenir(ticket.emetteur.utilisateur_id)
+        except NonTrouve:
+            return
+        if emetteur.statut is not StatutUtilisateur.ACTIF:
+            return
         if nature is NatureActivite.SOLUTION:
             suite = (
                 "Si elle répond à votre demande, acceptez-la ; sinon, refusez-la en "
@@ -574,7 +586,7 @@ class SupportService(_Commun):
         uow.courriels.ajouter(
             Courriel.nouveau(
                 id=self._p.ids.nouveau(),
-                destinataire=ticket.emetteur.email,
+                destinataire=emetteur.email,
                 sujet=f"Chorus Pro – ticket {ticket.numero} : {_SUJETS[nature]}",
                 corps=(
                     f"Bonjour {ticket.emetteur.nom},\n\n"

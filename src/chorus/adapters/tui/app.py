@@ -259,6 +259,11 @@ class ChorusApp(AppChorus):
             self.notify("Votre rôle ne traite pas de tickets d'assistance.", severity="warning")
             return
         cible = EcranFileSupport if session.est_agent else EspaceSupport
+        from chorus.adapters.tui.ecrans.creer_ticket import EcranCreerTicket
+
+        if isinstance(self.screen, EcranCreerTicket):
+            # A ticket being written is not thrown away by a key: Échap leaves it.
+            return
         for ecran in reversed(self.screen_stack):
             if isinstance(ecran, cible):
                 while self.screen is not ecran:
@@ -274,15 +279,13 @@ class ChorusApp(AppChorus):
 
         message.stop()
         session = self.session
-        if session is None:
+        if session is None or session.est_agent:
+            # The assistant's panel offers it to neither (it says why there); whoever else
+            # posts it is told the same.
             self.notify(
-                "Connectez-vous pour créer un ticket au support : votre question y sera reprise.",
-                severity="warning",
-            )
-            return
-        if session.est_agent:
-            self.notify(
-                "Les tickets d'assistance se créent depuis un compte de prestataire.",
+                "Connectez-vous pour créer un ticket au support : votre question y sera reprise."
+                if session is None
+                else "Les tickets d'assistance se créent depuis un compte de prestataire.",
                 severity="warning",
             )
             return

@@ -44,7 +44,9 @@ INSTRUCTIONS: tuple[str, ...] = (
     # The back office's queues: a service's tickets in a status.
     "CREATE INDEX tickets_destinataire_statut ON tickets (destinataire, statut)",
     # The support's queue, every service's: the latest update first.
-    "CREATE INDEX tickets_date_maj ON tickets (date_maj)",
+    "CREATE INDEX tickets_date_maj ON tickets (date_maj, numero)",
+    # The same queue limited to the statuses still to handle, once most tickets are closed.
+    "CREATE INDEX tickets_statut_date_maj ON tickets (statut, date_maj, numero)",
     """
     CREATE VIRTUAL TABLE tickets_fts USING fts5 (
         texte, tokenize = 'unicode61 remove_diacritics 2'

@@ -233,6 +233,9 @@ class EcranActivite(Screen[None]):
                 )
         except DomainError as erreur:
             self.notify(erreur.message, severity="error", timeout=8)
+            # Nothing was stored: the switch shows the preference as it still is.
+            with evenement.switch.prevent(Switch.Changed):
+                evenement.switch.value = not evenement.value
             return
         nature = "quotidien" if quotidien else "hebdomadaire"
         etat = "activé" if evenement.value else "désactivé"

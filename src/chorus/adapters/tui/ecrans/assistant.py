@@ -24,6 +24,10 @@ MESSAGE_CONNEXION = (
     "Connectez-vous d'abord : un ticket se crée depuis votre compte. Fermez l'assistant "
     "(Échap), connectez-vous, puis reposez votre question (F5)."
 )
+MESSAGE_AGENT = (
+    "Les tickets d'assistance se créent depuis un compte de prestataire ; les agents les "
+    "traitent depuis la file du support (F6)."
+)
 
 
 class CarteReponse(Vertical):
@@ -140,9 +144,12 @@ class EcranAssistant(ModalScreen[None]):
     def creer_ticket(self) -> None:
         if self.reponse is None or not self.reponse.proposer_ticket:
             return
-        if chorus(self).session is None:
-            self.query_one("#assistant-message", Static).update(MESSAGE_CONNEXION)
-            self.notify(MESSAGE_CONNEXION, severity="warning", timeout=8)
+        session = chorus(self).session
+        if session is None or session.est_agent:
+            # Decided here, before the panel and the question are gone.
+            message = MESSAGE_CONNEXION if session is None else MESSAGE_AGENT
+            self.query_one("#assistant-message", Static).update(message)
+            self.notify(message, severity="warning", timeout=8)
             return
         # Posted to the application, which opens the ticket's creation over what remains
         # once this panel is gone.
