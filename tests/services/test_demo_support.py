@@ -47,3 +47,17 @@ def test_les_tickets_se_chargent_sur_une_demo_anterieure() -> None:
     assert complete.deja_chargee
     assert len(complete.tickets) == 3
     assert complete.tickets == charger_demo_support(chorus.ports, anterieure.memoires).tickets
+
+
+def test_un_chargement_interrompu_apres_l_agent_recoit_ses_tickets() -> None:
+    chorus = construire_chorus()
+    anterieure = demo._charger(chorus.ports)
+    charger_demo_tic(chorus.ports)
+    # Stopped right after the agent was created: the next load creates the tickets.
+    agent = chorus.utilisateurs.creer_agent(
+        email=EMAIL_SUPPORT, nom="Roussel", prenom="Nadia", role=RoleAgent.SUPPORT
+    )
+    reprise = charger_demo_support(chorus.ports, anterieure.memoires)
+    assert reprise.utilisateurs == (agent,)
+    assert len(reprise.tickets) == 3
+    assert charger_demo_support(chorus.ports, anterieure.memoires).tickets == reprise.tickets

@@ -42,16 +42,20 @@ def charger_demo_support(ports: Ports, memoires: Sequence[Memoire]) -> DonneesDe
     which some tickets are about."""
     utilisateurs = UtilisateurService(ports)
     support = SupportService(ports)
-    existant = utilisateurs.par_email(EMAIL_SUPPORT)
-    if existant is not None:
-        tickets = support.tous(existant.id, onglet=None)
-        return DonneesDemoSupport(
-            (existant,),
-            tuple(sorted((support.obtenir(existant.id, r.numero) for r in tickets), key=_ordre)),
+    agent = utilisateurs.par_email(EMAIL_SUPPORT)
+    if agent is None:
+        agent = utilisateurs.creer_agent(
+            email=EMAIL_SUPPORT, nom="Roussel", prenom="Nadia", role=RoleAgent.SUPPORT
         )
-    agent = utilisateurs.creer_agent(
-        email=EMAIL_SUPPORT, nom="Roussel", prenom="Nadia", role=RoleAgent.SUPPORT
-    )
+    else:
+        # Loaded when the tickets are there, not when the agent is: a load stopped between
+        # the two gets its tickets on the next run.
+        tickets = support.tous(agent.id, onglet=None)
+        if tickets:
+            return DonneesDemoSupport(
+                (agent,),
+                tuple(sorted((support.obtenir(agent.id, r.numero) for r in tickets), key=_ordre)),
+            )
     demandeurs = {
         email: u
         for email in (_PAUL, _SOPHIE, _LEA, _GREFFE_LYON, _COMPTABLE)
