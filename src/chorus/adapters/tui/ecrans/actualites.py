@@ -14,8 +14,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Markdown, Static
 
-from chorus.adapters.markdown import analyseur
+from chorus.adapters.markdown import SCHEMAS_AUTORISES, analyseur
 from chorus.adapters.tui.noyau import chorus
+from chorus.adapters.tui.widgets.tableau import nombre_de_pages
 from chorus.domain.actualites import Actualite
 from chorus.domain.errors import DomainError
 from chorus.domain.utilisateur import RoleAgent
@@ -23,11 +24,8 @@ from chorus.domain.utilisateur import RoleAgent
 PAR_PAGE = 5
 """Items a page shows: each is a whole article, so few at a time."""
 
-_SCHEMAS_OUVERTS = ("http:", "https:", "mailto:")
-
-
-def nombre_de_pages(total: int) -> int:
-    return max(1, -(-total // PAR_PAGE))
+# The schemes the shared renderer lets a link keep: those open in the system's browser.
+_SCHEMAS_OUVERTS = tuple(f"{schema}:" for schema in sorted(SCHEMAS_AUTORISES))
 
 
 class ArticleActualite(Vertical):
@@ -109,7 +107,7 @@ class EcranActualites(Screen[None]):
 
     @property
     def nombre_de_pages(self) -> int:
-        return nombre_de_pages(self.total)
+        return nombre_de_pages(self.total, PAR_PAGE)
 
     @work(exclusive=True, group="actualites")
     async def charger(self, page: int) -> None:
@@ -122,7 +120,7 @@ class EcranActualites(Screen[None]):
             return
         if not trouvees.elements and page > 1:
             # Items may have gone since the count (a page past the end): the last one.
-            self.charger(nombre_de_pages(trouvees.total))
+            self.charger(nombre_de_pages(trouvees.total, PAR_PAGE))
             return
         self.page, self.total = page, trouvees.total
         liste = self.query_one("#actualites-liste", VerticalScroll)
