@@ -119,6 +119,9 @@ def test_les_migrations_sont_appliquees_une_fois(base: Path) -> None:
         "0009_tickets",
         "0010_actualites",
         "0011_activite",
+        "0012_flux",
+        "0013_lots_statuts",
+        "0014_cycle_de_vie",
     ]
 
 

@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from chorus.adapters.storage.sqlite import schema_activite, schema_actualites, schema_tickets
+from chorus.adapters.storage.sqlite import (
+    schema_activite,
+    schema_actualites,
+    schema_cycle_de_vie,
+    schema_flux,
+    schema_lots_statuts,
+    schema_tickets,
+)
 
 MIGRATIONS = Migrations("chorus")
 
@@ -745,6 +752,24 @@ def _activite(db: Database) -> None:
         db.execute(instruction)
 
 
+@MIGRATIONS(name="0012_flux")
+def _flux(db: Database) -> None:
+    for instruction in schema_flux.INSTRUCTIONS:
+        db.execute(instruction)
+
+
+@MIGRATIONS(name="0013_lots_statuts")
+def _lots_statuts(db: Database) -> None:
+    for instruction in schema_lots_statuts.INSTRUCTIONS:
+        db.execute(instruction)
+
+
+@MIGRATIONS(name="0014_cycle_de_vie")
+def _cycle_de_vie(db: Database) -> None:
+    for instruction in schema_cycle_de_vie.INSTRUCTIONS:
+        db.execute(instruction)
+
+
 # Every migration this version knows; a database that applied another one is newer.
 NOMS_DES_MIGRATIONS = frozenset(
     {
@@ -759,6 +784,9 @@ NOMS_DES_MIGRATIONS = frozenset(
         "0009_tickets",
         "0010_actualites",
         "0011_activite",
+        "0012_flux",
+        "0013_lots_statuts",
+        "0014_cycle_de_vie",
     }
 )
 
