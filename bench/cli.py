@@ -14,6 +14,7 @@ from typing import Any
 from bench.api import ResultatApi, mesurer_api
 from bench.charge import Tir, WrkIntrouvable, trouver_wrk
 from bench.documents import ResultatDocuments, mesurer_documents
+from bench.flux import ResultatFlux, mesurer_flux
 from bench.generateur import chemins, preparer
 from bench.insertion import mesurer_insertion
 from bench.mesures import CIBLE_MS, diagnostiquer, mesurer, scenarios
@@ -26,6 +27,7 @@ from bench.rapport import (
     afficher_diagnostics,
     afficher_documents,
     afficher_donnees,
+    afficher_flux,
     afficher_insertion,
     afficher_mesures,
     afficher_tui,
@@ -86,6 +88,25 @@ def _options(arguments: Sequence[str] | None) -> argparse.Namespace:
     )
     parseur.add_argument("--sans-latences", action="store_true", help="ne pas mesurer les latences")
     parseur.add_argument(
+        "--sans-flux",
+        dest="flux",
+        action="store_false",
+        help="ne pas mesurer l'intégration d'un dépôt flux",
+    )
+    parseur.add_argument(
+        "--flux-memoires",
+        type=int,
+        default=20_000,
+        help="mémoires (de 2 lignes) du flux intégré (20 000)",
+    )
+    parseur.add_argument(
+        "--flux-seulement",
+        action="store_true",
+        help=(
+            "ne mesurer que l'intégration d'un dépôt flux contre du SQL brut, sans la base du banc"
+        ),
+    )
+    parseur.add_argument(
         "--base",
         type=Path,
         default=None,
@@ -145,7 +166,7 @@ def _options(arguments: Sequence[str] | None) -> argparse.Namespace:
     )
     options = parseur.parse_args(arguments)
     # « --X-seulement »: that part alone, none of the storage figures.
-    parties = ("api", "tui", "documents")
+    parties = ("api", "tui", "documents", "flux")
     for seule in parties:
         if getattr(options, f"{seule}_seulement"):
             for partie in parties:
@@ -181,16 +202,35 @@ def _documents() -> ResultatDocuments | str:
     return resultat
 
 
-def _documents_seulement(debut: float, infos_machine: dict[str, Any]) -> None:
-    """The documents part alone: it needs no benchmark database."""
-    documents = _documents()
+def _flux(options: argparse.Namespace) -> ResultatFlux | str:
+    """The dépôt flux's figures, or why they were not measured (said on the terminal)."""
+    print()
+    print("Mesure du dépôt flux")
+    try:
+        resultat = mesurer_flux(options.flux_memoires)
+    except Exception as erreur:  # the other figures are still written
+        print(f"  {KO} Partie flux en échec : {type(erreur).__name__}: {erreur}")
+        return f"échec : {type(erreur).__name__}: {erreur}"
+    afficher_flux(resultat)
+    return resultat
+
+
+def _sans_base(options: argparse.Namespace, debut: float, infos_machine: dict[str, Any]) -> None:
+    """The documents or the dépôt flux part alone: they need no benchmark database."""
+    flux = _flux(options) if options.flux else None
+    documents = _documents() if options.documents else None
     infos_machine["charge_fin"] = [round(c, 2) for c in os.getloadavg()]
     duree = chrono() - debut
-    resultat = documents if isinstance(documents, ResultatDocuments) else None
-    afficher_bilan([], None, infos_machine, documents=resultat)
-    chemin = ecrire(None, [], None, infos_machine, duree, documents=documents)
+    afficher_bilan(
+        [],
+        None,
+        infos_machine,
+        documents=documents if isinstance(documents, ResultatDocuments) else None,
+        flux=flux if isinstance(flux, ResultatFlux) else None,
+    )
+    chemin = ecrire(None, [], None, infos_machine, duree, documents=documents, flux=flux)
     print(f"Durée totale : {duree:.0f} s ; résultats écrits dans {chemin}")
-    if isinstance(documents, str):
+    if isinstance(documents, str) or isinstance(flux, str):
         sys.exit(1)
 
 
@@ -222,8 +262,8 @@ def main(arguments: Sequence[str] | None = None) -> None:
     options = _options(arguments)
     debut = chrono()
     infos_machine = machine()
-    if options.documents_seulement:
-        _documents_seulement(debut, infos_machine)
+    if options.documents_seulement or options.flux_seulement:
+        _sans_base(options, debut, infos_machine)
         return
     parametres = Parametres(
         memoires=options.memoires,
@@ -264,6 +304,9 @@ def main(arguments: Sequence[str] | None = None) -> None:
         print()
         insertion = mesurer_insertion(monde, options.insertion)
         afficher_insertion(insertion)
+    flux: ResultatFlux | str | None = None
+    if options.flux:
+        flux = _flux(options)
     api: ResultatApi | str | None = None
     if options.api:
         api = _api(options, donnees.chemin, monde)
@@ -282,10 +325,19 @@ def main(arguments: Sequence[str] | None = None) -> None:
         api if isinstance(api, ResultatApi) else None,
         tui if isinstance(tui, ResultatTui) else None,
         documents=documents if isinstance(documents, ResultatDocuments) else None,
+        flux=flux if isinstance(flux, ResultatFlux) else None,
     )
     chemin = ecrire(
-        donnees, mesures, insertion, infos_machine, duree, api, tui, documents=documents
+        donnees,
+        mesures,
+        insertion,
+        infos_machine,
+        duree,
+        api,
+        tui,
+        documents=documents,
+        flux=flux,
     )
     print(f"Durée totale : {duree:.0f} s ; résultats écrits dans {chemin}")
-    if any(isinstance(r, str) and r.startswith("échec") for r in (api, tui, documents)):
+    if any(isinstance(r, str) and r.startswith("échec") for r in (api, tui, documents, flux)):
         sys.exit(1)

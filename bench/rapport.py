@@ -18,6 +18,7 @@ from bench.documents import (
     CIBLE_SERVICE_MS,
     ResultatDocuments,
 )
+from bench.flux import CIBLE_DEBIT, CIBLE_RATIO_FLUX, ResultatFlux
 from bench.generateur import Donnees
 from bench.insertion import CIBLE_RATIO, ResultatInsertion
 from bench.mesures import CIBLE_MS, Mesure
@@ -153,6 +154,41 @@ def afficher_insertion(r: ResultatInsertion) -> None:
     )
 
 
+def afficher_flux(r: ResultatFlux) -> None:
+    print()
+    print(
+        f"Dépôt flux : {_nombre(r.memoires)} mémoires de 2 lignes (JSON, "
+        f"{r.octets / 1024**2:.1f} Mio), lots de {_nombre(r.par_lot)} par unité de travail"
+    )
+    print(
+        f"  intégration (FluxService.traiter)  {min(r.flux_s):7.2f} s  "
+        f"({_nombre(r.debit_flux)} mémoires/s)  cible ≥ {_nombre(CIBLE_DEBIT)} "
+        f"{OK if r.debit_atteint else KO}"
+    )
+    print(
+        f"  SQL brut (executemany)             {min(r.brut_s):7.2f} s  "
+        f"({_nombre(r.debit_brut)} mémoires/s)"
+    )
+    print(
+        f"  ratio flux / SQL brut              {r.ratio:7.3f}    "
+        f"cible ≥ {CIBLE_RATIO_FLUX} {OK if r.ratio_atteint else KO}"
+    )
+    print(
+        f"  en temps processeur : flux {min(r.flux_cpu_s):.2f} s, SQL brut "
+        f"{min(r.brut_cpu_s):.2f} s, ratio {r.ratio_processeur:.3f} (hors attente du disque)"
+    )
+    ecrites = ", ".join(f"{nom} {_nombre(n)}" for nom, n in r.lignes_brutes)
+    print(f"  lignes écrites par le SQL brut : {ecrites}")
+    if r.ecarts:
+        print(f"  ⚠ tables dont le flux a écrit un autre nombre de lignes : {', '.join(r.ecarts)}")
+    meilleur = min(r.flux_s)
+    parts = " ; ".join(
+        f"{nom} {s:.2f} s ({s / meilleur:.0%})" for nom, s in r.profil if s >= 0.0005
+    )
+    print(f"  où va le temps (cProfile, parts appliquées au meilleur temps) : {parts}")
+    print(f"  lecture seule du fichier (LecteurDeFlux.lire, hors profil) : {r.lecture_s:.2f} s")
+
+
 def afficher_api(r: ResultatApi) -> None:
     print()
     print(
@@ -262,6 +298,7 @@ def afficher_bilan(
     tui: ResultatTui | None = None,
     *,
     documents: ResultatDocuments | None = None,
+    flux: ResultatFlux | None = None,
 ) -> None:
     manquees = [m for m in mesures if not m.atteint]
     print()
@@ -273,6 +310,11 @@ def afficher_bilan(
         )
     if insertion is not None:
         parties.append(f"insertion {insertion.ratio:.3f} (cible ≥ {CIBLE_RATIO})")
+    if flux is not None:
+        parties.append(
+            f"flux {_nombre(flux.debit_flux)} mémoires/s (cible ≥ {_nombre(CIBLE_DEBIT)}), "
+            f"ratio {flux.ratio:.3f} (cible ≥ {CIBLE_RATIO_FLUX})"
+        )
     if ciblees:
         parties.append(
             "API/nu en lecture "
@@ -316,6 +358,7 @@ def ecrire(
     tui: ResultatTui | str | None = None,
     *,
     documents: ResultatDocuments | str | None = None,
+    flux: ResultatFlux | str | None = None,
 ) -> Path:
     RESULTATS.mkdir(parents=True, exist_ok=True)
     maintenant = HorlogeSysteme().maintenant()
@@ -341,6 +384,8 @@ def ecrire(
         "cible_ms": CIBLE_MS,
         "latences": [m.en_dict() for m in mesures],
         "insertion": None if insertion is None else insertion.en_dict(),
+        # The dépôt flux's figures, or why that part was not measured.
+        "flux": flux.en_dict() if isinstance(flux, ResultatFlux) else flux,
         # The API's figures, or why that part was not measured.
         "api": api.en_dict() if isinstance(api, ResultatApi) else api,
         "tui": tui.en_dict() if isinstance(tui, ResultatTui) else tui,

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 import attrs
 
+from chorus.adapters.lots_statuts import LecteurLotsStatuts
 from chorus.adapters.pdf.rendu import RenduWeasyPrint
 from chorus.adapters.recherche.fts5 import RechercheFaqFts5
 from chorus.adapters.referentiels.bareme_yaml import BaremeTicDuPaquet
@@ -33,9 +34,12 @@ from chorus.services.comptes import CompteService, ReglagesComptes
 from chorus.services.consultation import ConsultationService
 from chorus.services.contexte import Ports
 from chorus.services.courriels import DistributeurDeCourriels
+from chorus.services.cycle_de_vie import CycleDeVieService
 from chorus.services.documents import DocumentService
+from chorus.services.flux import FluxService
 from chorus.services.inscription_tic import InscriptionTicService
 from chorus.services.instruction_tic import InstructionTicService
+from chorus.services.lots_statuts import LotsStatutsService
 from chorus.services.memoires import MemoireService
 from chorus.services.retention import RetentionService
 from chorus.services.structures import StructureService
@@ -76,6 +80,9 @@ class Chorus:
     support: SupportService
     activite: ActiviteService
     notifications: NotificationService
+    flux: FluxService
+    cycle_de_vie: CycleDeVieService
+    lots_statuts: LotsStatutsService
 
 
 def assembler(
@@ -89,7 +96,11 @@ def assembler(
 ) -> Chorus:
     """The use cases on `ports`; the account ports default to the production adapters
     (argon2id, the system's secrets, image captchas), the assistant to the shipped FAQ
-    searched with SQLite FTS5."""
+    searched with SQLite FTS5; the flux reader to the documented formats' one."""
+    if ports.lecteur_flux is None:
+        from chorus.adapters.flux import LecteurDeFlux
+
+        ports = attrs.evolve(ports, lecteur_flux=LecteurDeFlux())
     consultation = ConsultationService(ports)
     comptes = CompteService(
         ports,
@@ -120,6 +131,9 @@ def assembler(
         notifications=NotificationService(
             ports, url_de_base=(reglages or ReglagesComptes()).url_de_base
         ),
+        flux=FluxService(ports),
+        cycle_de_vie=CycleDeVieService(ports),
+        lots_statuts=LotsStatutsService(ports, LecteurLotsStatuts()),
     )
 
 
@@ -262,11 +276,13 @@ class Serveur:
 
 
 def construire_serveur(configuration: Configuration) -> Serveur:
-    """The HTTP API on the configured storage; the outbox is delivered in the background
-    while the application runs (started and stopped with it)."""
+    """The HTTP API on the configured storage; the outbox is delivered and the deposited
+    flux are integrated in the background while the application runs (started and stopped
+    with it)."""
     import anyio.to_thread
 
     from chorus.adapters.mail.boucle import BoucleDEnvoi
+    from chorus.adapters.systeme.boucle_flux import BoucleDesFlux
     from chorus.adapters.web.app import creer_app
     from chorus.adapters.web.reglages import ReglagesWeb
     from chorus.adapters.web.services import ServicesWeb
@@ -279,6 +295,9 @@ def construire_serveur(configuration: Configuration) -> Serveur:
     boucle = BoucleDEnvoi(distributeur.distribuer)
     # Anonymous visitors create captchas and sessions expire: forget them every hour.
     purge = BoucleDEnvoi(chorus.comptes.purger_jetons_expires, intervalle=3600)
+    # Deposited flux are integrated here, never in the request; the first pass resumes a
+    # flux a killed process left half integrated.
+    flux = BoucleDesFlux(lambda suivre: chorus.flux.traiter_en_attente(progression=suivre))
     application = creer_app(
         ServicesWeb(
             comptes=chorus.comptes,
@@ -294,10 +313,14 @@ def construire_serveur(configuration: Configuration) -> Serveur:
             assistant=chorus.assistant,
             actualites=chorus.actualites,
             activite=chorus.activite,
+            cycle_de_vie=chorus.cycle_de_vie,
             tickets=chorus.tickets,
             support=chorus.support,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
+            lots_statuts=chorus.lots_statuts,
+            flux=chorus.flux,
+            reveiller_flux=flux.reveiller,
         ),
         ReglagesWeb(captcha_desactive=not configuration.captcha_actif),
     )
@@ -326,9 +349,12 @@ def construire_serveur(configuration: Configuration) -> Serveur:
             prechauffer_les_documents,
             lambda: boucle.demarrer(),
             lambda: purge.demarrer(),
+            lambda: flux.demarrer(),
         ]
     )
-    application.on_shutdown.extend([lambda: boucle.arreter(), lambda: purge.arreter()])
+    application.on_shutdown.extend(
+        [lambda: boucle.arreter(), lambda: purge.arreter(), lambda: flux.arreter()]
+    )
     return Serveur(application=application, courriels=description)
 
 
@@ -353,8 +379,11 @@ def construire_tui(configuration: Configuration) -> ChorusApp:
             assistant=chorus.assistant,
             actualites=chorus.actualites,
             activite=chorus.activite,
+            cycle_de_vie=chorus.cycle_de_vie,
             tickets=chorus.tickets,
             support=chorus.support,
+            flux=chorus.flux,
+            lots_statuts=chorus.lots_statuts,
             referentiels=chorus.ports.referentiels,
             clock=chorus.ports.clock,
             stockage=configuration.stockage,

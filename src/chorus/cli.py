@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
 import attrs
 import click
 
+from chorus.adapters.console import flux as console_flux
+from chorus.adapters.lots_statuts.rapport import afficher_lot
 from chorus.adapters.storage.erreurs import StockageInutilisable
+from chorus.adapters.tableurs.csv_francais import enregistrer
+from chorus.adapters.tableurs.cycle_de_vie import Export, FormatCycleDeVie
 from chorus.bootstrap import (
     STOCKAGE_PAR_DEFAUT,
+    Chorus,
     ErreurDeConfiguration,
     construire,
     construire_distributeur,
@@ -24,6 +31,8 @@ from chorus.domain.activite import NatureSuivi
 from chorus.domain.actualites import CORPS_MAXIMUM
 from chorus.domain.calendrier import jour_a_paris
 from chorus.domain.errors import DomainError
+from chorus.domain.flux.flux import FormatFlux
+from chorus.domain.lots_statuts import FormatLot
 from chorus.domain.montants import en_francais
 from chorus.domain.organisation import Structure
 from chorus.domain.utilisateur import RoleAgent
@@ -524,6 +533,305 @@ def afficher_suivis(bilan: BilanSuivis) -> str:
         f" auparavant ; {bilan.sans_changement} "
         f"{_accord(bilan.sans_changement, 'abonné', 'abonnés')} sans changement."
     )
+
+
+@main.group()
+def flux() -> None:
+    """Dépôt flux : des mémoires en nombre, depuis un fichier JSON, XML ou CSV."""
+
+
+_OPTION_UTILISATEUR = click.option(
+    "--utilisateur",
+    "email",
+    default=None,
+    metavar="EMAIL",
+    help="Le compte au nom duquel agir (par défaut : le gestionnaire de la structure, s'il "
+    "est seul actif ; pour un rapport : le déposant du flux).",
+)
+
+
+def _lire_fichier(chemin: str, option: str) -> bytes:
+    try:
+        with open(chemin, "rb") as fichier:
+            return fichier.read()
+    except OSError as erreur:
+        click.echo(
+            f"Erreur : le fichier « {chemin} » ({option}) ne peut pas être lu "
+            f"({erreur.strerror or erreur}).",
+            err=True,
+        )
+        sys.exit(2)
+
+
+@flux.command("deposer")
+@click.argument("fichier", metavar="FICHIER")
+@click.option(
+    "--structure",
+    "structure_designee",
+    required=True,
+    metavar="ID",
+    help="La structure qui dépose : son identifiant Chorus ou son SIRET.",
+)
+@click.option(
+    "--format",
+    "format_flux",
+    type=click.Choice([f.value for f in FormatFlux], case_sensitive=False),
+    default=None,
+    help="Format du fichier (par défaut : déduit de son extension .json, .xml ou .csv).",
+)
+@click.option("--pieces", default=None, metavar="ZIP", help="Archive ZIP des pièces annoncées.")
+@click.option(
+    "--envoi-direct",
+    is_flag=True,
+    help="Envoyer chaque mémoire intégré (sinon ils restent en brouillon).",
+)
+@click.option(
+    "--attestation-sur-honneur",
+    is_flag=True,
+    help="J'atteste sur l'honneur l'exactitude des mémoires envoyés (requis avec --envoi-direct).",
+)
+@_OPTION_UTILISATEUR
+@_OPTION_STOCKAGE
+def deposer_flux(
+    fichier: str,
+    structure_designee: str,
+    format_flux: str | None,
+    pieces: str | None,
+    envoi_direct: bool,
+    attestation_sur_honneur: bool,
+    email: str | None,
+    stockage: str | None,
+) -> None:
+    """Dépose FICHIER, l'intègre en montrant l'avancement, puis affiche le rapport : les
+    nombres de mémoires intégrés, déjà intégrés et refusés, puis chaque mémoire refusé avec
+    ses erreurs (position dans le fichier, champ, message).
+
+    \b
+    Code de sortie :
+      0  flux intégré (chaque mémoire intégré ou déjà intégré) ;
+      2  flux intégré partiellement (des mémoires refusés) ;
+      1  flux rejeté, ou dépôt refusé (rien n'est intégré).
+    Une erreur de configuration ou d'usage sort aussi avec le code 2, son message sur la
+    sortie d'erreur.
+    """
+    contenu = _lire_fichier(fichier, "FICHIER")
+    archive = None if pieces is None else _lire_fichier(pieces, "--pieces")
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+        format_choisi = console_flux.format_du_fichier(format_flux, fichier)
+        structure = console_flux.structure_designee(chorus.ports.uow, structure_designee)
+        acteur = console_flux.deposant(chorus.ports.uow, structure, email)
+        depose = chorus.flux.deposer(
+            acteur,
+            structure_id=structure.id,
+            format=format_choisi,
+            nom_fichier=os.path.basename(fichier),
+            contenu=contenu,
+            pieces=archive,
+            envoi_direct=envoi_direct,
+            attestation_sur_honneur=attestation_sur_honneur,
+        )
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur, "Rien n'a été déposé.")
+    click.echo(f"Flux {depose.numero} déposé ({depose.statut.libelle.lower()}) ; intégration…")
+    progression = console_flux.Progression()
+    try:
+        termine = console_flux.integrer(chorus.flux, acteur, depose.numero, progression)
+        progression.fermer()
+        _afficher_rapport(chorus, acteur, termine.numero, tous=False)
+    except DomainError as erreur:
+        progression.fermer()
+        _quitter_refus(erreur)
+    sys.exit(console_flux.code_de_sortie([termine]))
+
+
+@flux.command("traiter")
+@_OPTION_STOCKAGE
+def traiter_flux(stockage: str | None) -> None:
+    """Intègre chaque flux en attente (reçu, ou interrompu en cours d'intégration : il
+    reprend là où il s'était arrêté), en montrant l'avancement. Code de sortie : 0 si tous
+    sont intégrés (ou aucun n'attendait), 2 si l'un est intégré partiellement, 1 si l'un
+    est rejeté."""
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    progression = console_flux.Progression()
+    try:
+        traites = chorus.flux.traiter_en_attente(progression=progression)
+    except DomainError as erreur:
+        progression.fermer()
+        _quitter_refus(erreur)
+    progression.fermer()
+    if not traites:
+        click.echo("Aucun flux en attente.")
+    for f in traites:
+        if not f.statut.termine:
+            click.echo(f"Flux {f.numero} — en cours d'intégration par un autre processus.")
+            continue
+        click.echo(
+            f"Flux {f.numero} — {f.statut.libelle} : {f.integres} intégré(s), "
+            f"{f.deja_integres} déjà intégré(s), {f.refuses} refusé(s)"
+            + (f" — {f.motif_rejet}" if f.motif_rejet else "")
+        )
+    sys.exit(console_flux.code_de_sortie(traites))
+
+
+@flux.command("rapport")
+@click.argument("numero", metavar="NUMERO")
+@click.option("--tous", is_flag=True, help="Lister aussi chaque mémoire intégré et son numéro.")
+@_OPTION_UTILISATEUR
+@_OPTION_STOCKAGE
+def rapport_flux(numero: str, tous: bool, email: str | None, stockage: str | None) -> None:
+    """Affiche l'état et le rapport du flux NUMERO : ses nombres de mémoires, puis chaque
+    mémoire refusé avec ses erreurs (position dans le fichier, champ, message)."""
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+        if email is None:
+            acteur = console_flux.deposant_du_flux(chorus.ports.uow, numero)
+        else:
+            acteur = console_flux.compte(chorus.ports.uow, email)
+        _afficher_rapport(chorus, acteur, numero.strip(), tous=tous)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur)
+
+
+def _afficher_rapport(chorus: Chorus, acteur: str, numero: str, *, tous: bool) -> None:
+    lu = chorus.flux.obtenir(acteur, numero)
+    rapport = chorus.flux.rapport(acteur, numero)
+    for ligne in console_flux.texte_du_rapport(lu, rapport, tous=tous):
+        click.echo(ligne)
+
+
+@main.group("cycle-de-vie")
+def cycle_de_vie() -> None:
+    """Le cycle de vie des mémoires des structures qui ont choisi de le recevoir."""
+
+
+@cycle_de_vie.command("exporter")
+@click.option("--structure", "structure_id", required=True, metavar="ID", help="La structure.")
+@click.option(
+    "--apres",
+    default=None,
+    metavar="CURSEUR",
+    help="Le curseur du dernier export (absent : depuis le premier événement).",
+)
+@click.option(
+    "--format",
+    "format_export",
+    type=click.Choice([f.value for f in FormatCycleDeVie], case_sensitive=False),
+    default=FormatCycleDeVie.CSV.value,
+    show_default=True,
+    help="CSV français ou JSON lines (un événement par ligne).",
+)
+@click.option(
+    "--sortie",
+    default=None,
+    metavar="FICHIER",
+    help="Le fichier à écrire (absent : la sortie standard, le curseur allant sur la sortie "
+    "d'erreur).",
+)
+@_OPTION_STOCKAGE
+def exporter_cycle_de_vie(
+    structure_id: str,
+    apres: str | None,
+    format_export: str,
+    sortie: str | None,
+    stockage: str | None,
+) -> None:
+    """Exporte les changements d'état des mémoires de la structure enregistrés après
+    CURSEUR, dans l'ordre, puis affiche le curseur à passer au prochain export."""
+    configuration = _configuration(stockage)
+    format_ = FormatCycleDeVie(format_export.lower())
+    try:
+        chorus = construire(configuration.stockage)
+        export = Export(
+            chorus.cycle_de_vie.pages_pour_exploitation(structure_id.strip(), apres), format_
+        )
+        if sortie is None:
+            for morceau in export.morceaux():
+                sys.stdout.buffer.write(morceau)
+            sys.stdout.buffer.flush()
+        else:
+            enregistrer(Path(sortie), export.morceaux())
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur, "Rien n'a été exporté.")
+    except OSError as erreur:
+        click.echo(
+            f"Erreur : le fichier « {sortie} » ne peut pas être écrit "
+            f"({erreur.strerror or erreur}) ; rien n'a été exporté.",
+            err=True,
+        )
+        sys.exit(2)
+    bilan = (
+        f"{export.nombre} {_accord(export.nombre, 'événement exporté', 'événements exportés')}"
+        f"{f' dans {sortie}' if sortie else ''}.\nCurseur suivant : {export.curseur}"
+    )
+    click.echo(bilan, err=sortie is None)
+
+
+@main.group()
+def statuts() -> None:
+    """Les lots d'événements de traitement du back-office (mises à jour de statut)."""
+
+
+@statuts.command("importer")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice([f.value for f in FormatLot], case_sensitive=False),
+    default=None,
+    help="JSON ou CSV (par défaut : selon l'extension du fichier).",
+)
+@_OPTION_STOCKAGE
+def importer_statuts(fichier: str, format_: str | None, stockage: str | None) -> None:
+    """Applique un lot d'événements de traitement (format : docs/statuts.md), au nom du
+    système du back-office, et affiche ce qui a été appliqué, mis en attente ou refusé et
+    pourquoi. Code de sortie : 0 si aucun événement n'est refusé, 1 sinon (ou si le fichier
+    est illisible : rien n'est alors appliqué), 2 pour une erreur de configuration ou un
+    fichier introuvable."""
+    if format_ is not None:
+        format_lot = FormatLot(format_.upper())
+    elif fichier.lower().endswith((".json", ".csv")):
+        format_lot = FormatLot(fichier.rsplit(".", 1)[1].upper())
+    else:
+        click.echo(
+            f"Indiquez le format du lot (--format JSON ou CSV) : il ne se déduit pas du nom "
+            f"du fichier « {fichier} ».",
+            err=True,
+        )
+        sys.exit(2)
+    try:
+        with open(fichier, "rb") as lu:
+            contenu = lu.read()
+    except OSError as erreur:
+        click.echo(
+            f"Erreur : le fichier « {fichier} » ne peut pas être lu "
+            f"({erreur.strerror or erreur}) ; rien n'a été appliqué.",
+            err=True,
+        )
+        sys.exit(2)
+    configuration = _configuration(stockage)
+    try:
+        chorus = construire(configuration.stockage)
+        lot = chorus.lots_statuts.importer_fichier(contenu, format_lot)
+    except (ErreurDeConfiguration, StockageInutilisable) as erreur:
+        _quitter_configuration(erreur)
+    except DomainError as erreur:
+        _quitter_refus(erreur, "Rien n'a été appliqué.")
+    click.echo(afficher_lot(lot))
+    if lot.refuses:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

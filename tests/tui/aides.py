@@ -40,8 +40,11 @@ def services_tui(chorus: Chorus) -> ServicesTui:
         assistant=chorus.assistant,
         actualites=chorus.actualites,
         activite=chorus.activite,
+        cycle_de_vie=chorus.cycle_de_vie,
         tickets=chorus.tickets,
         support=chorus.support,
+        flux=chorus.flux,
+        lots_statuts=chorus.lots_statuts,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )

@@ -51,8 +51,11 @@ def services_web(chorus: Chorus) -> ServicesWeb:
         assistant=chorus.assistant,
         actualites=chorus.actualites,
         activite=chorus.activite,
+        cycle_de_vie=chorus.cycle_de_vie,
+        lots_statuts=chorus.lots_statuts,
         tickets=chorus.tickets,
         support=chorus.support,
+        flux=chorus.flux,
         referentiels=chorus.ports.referentiels,
         clock=chorus.ports.clock,
     )

@@ -33,6 +33,7 @@ from chorus.adapters.systeme.identifiants import IdsSequentiels
 from chorus.adapters.web import ReglagesWeb, creer_app
 from chorus.bootstrap import Chorus, assembler
 from chorus.domain.entete import EnTete, TypeTva
+from chorus.domain.flux.flux import FormatFlux
 from chorus.domain.jetons import NatureJeton
 from chorus.domain.lignes import SaisieLigne
 from chorus.domain.organisation import Adresse, Profil, TypeIdentifiant, TypeStructure
@@ -103,7 +104,8 @@ class Monde:
     the cabinet, without habilitation), ``agent_id``, ``jeton_api`` (an API token of the
     cabinet), ``ticket`` (the number of a ticket in ACTION_REQUISE, a solution proposed by
     the agent) and ``piece_ticket`` (its pièce), ``ticket_support`` (an OUVERT one, in the
-    agent's queue) and ``piece_ticket_support``, ``actualite``."""
+    agent's queue) and ``piece_ticket_support``, ``actualite``, ``flux`` (the number of a
+    flux of the cabinet, integrated: its one mémoire refused)."""
 
     @property
     def chorus(self) -> Chorus:
@@ -131,6 +133,10 @@ def monter_monde(banc: Banc) -> Monde:
         gid, structure.id, code="SCE-01", libelle="Service expertises"
     )
     service = structure_avec_service.services[0]
+    # Its cycle-de-vie feed answers, so that its pages are checked against the schema.
+    structure_avec_service = chorus.structures.modifier(
+        gid, structure.id, recevoir_cycles_de_vie=True
+    )
     particulier = banc.connecte(PARTICULIER, prenom="Dominique", nom="Martin")
     pid = banc.id_de(PARTICULIER)
     # A member of the cabinet without habilitation: the gestionnaire may grant them one.
@@ -205,6 +211,15 @@ def monter_monde(banc: Banc) -> Monde:
         "Maintenance du portail",
         "Le portail sera **indisponible** samedi ; voir [le guide](https://exemple.fr/guide).",
     )
+    # A flux integrated, its one mémoire refused: a report with errors, no mémoire added.
+    flux = chorus.flux.deposer(
+        gid,
+        structure_id=structure.id,
+        format=FormatFlux.JSON,
+        nom_fichier="memoires.json",
+        contenu=b'{"version": "1.0", "memoires": [{"reference": "REF-1", "type_tva": "X"}]}',
+    )
+    chorus.flux.traiter(flux.numero)
     return Monde(
         banc=banc,
         entetes={
@@ -231,6 +246,7 @@ def monter_monde(banc: Banc) -> Monde:
             "ticket_support": refus.numero,
             "piece_ticket_support": refus.pieces[0].id,
             "actualite": actualite.id,
+            "flux": flux.numero,
         },
     )
 

@@ -35,6 +35,8 @@ from typing import Any
 import attrs
 import pytest
 
+from chorus.domain.flux.flux import FormatFlux
+from chorus.domain.lots_statuts import FormatLot
 from chorus.services.support import FichierJoint, SaisieTicket
 from tests.web import aides
 from tests.web.monde_acces import (
@@ -224,6 +226,21 @@ def _piece_de_ticket(w: MondeAcces, numero: str) -> str:
     return w.chorus.tickets.obtenir(w.services.gestionnaire.id, numero).pieces[0].id
 
 
+_FLUX = b'{"version": "1.0", "memoires": []}'
+
+
+def _flux_de_a(w: MondeAcces) -> str:
+    """The number of a flux of A, deposited by its gestionnaire before the request is sent
+    (never integrated: the reading routes do not need it)."""
+    return w.chorus.flux.deposer(
+        w.services.gestionnaire.id,
+        structure_id=w.a.id,
+        format=FormatFlux.JSON,
+        nom_fichier="memoires.json",
+        contenu=_FLUX,
+    ).numero
+
+
 def _une_actualite(w: MondeAcces) -> str:
     """The id of a news item, published (from the console) before the request is sent."""
     return w.chorus.actualites.publier_en_exploitation("Maintenance", "Portail fermé samedi.").id
@@ -270,12 +287,36 @@ def _evenement(action: str, **champs: str) -> Json:
     }
 
 
+def _evenement_de_lot(w: MondeAcces) -> Json:
+    return {"numero_memoire": w.memoires_a.envoye.numero, **_evenement("MISE_A_DISPOSITION")}
+
+
+def _lot_csv(w: MondeAcces) -> bytes:
+    evenement = _evenement_de_lot(w)
+    return (";".join(evenement) + "\n" + ";".join(evenement.values()) + "\n").encode()
+
+
+def _lot_de_l_agent(w: MondeAcces) -> str:
+    """A batch the juridiction's agent sent (through the use case: the row reads it)."""
+    lot = w.chorus.lots_statuts.importer_fichier(
+        _lot_csv(w), FormatLot.CSV, acteur_id=w.services.agent.id
+    )
+    return lot.numero
+
+
 def _m(w: MondeAcces) -> str:
     return f"/memoires/{w.memoires_a.brouillon.id}"
 
 
 def _s(w: MondeAcces) -> str:
     return f"/structures/{w.a.id}"
+
+
+def _cycle_de_vie(w: MondeAcces, suite: str) -> Requete:
+    """The cycle-de-vie feed of A (the whole structure's, not the PSY service's), A having
+    opted in (through the use case) before the request is sent."""
+    w.chorus.structures.modifier(w.services.gestionnaire.id, w.a.id, recevoir_cycles_de_vie=True)
+    return Requete("GET", f"{_s(w)}/cycle-de-vie{suite}")
 
 
 def _t(w: MondeAcces) -> str:
@@ -541,6 +582,28 @@ LIGNES: list[Ligne] = [
         "PUT /structures/{structure_id}/espaces/tic",
         lambda w: Requete("PUT", f"{_s(w)}/espaces/tic", json={}),
         sur_a(200, GESTION),
+    ),
+    Ligne(
+        "PATCH /structures/{structure_id}",
+        lambda w: Requete("PATCH", _s(w), json={"recevoir_cycles_de_vie": True}),
+        sur_a(200, GESTION),
+        variante="recevoir les cycles de vie",
+    ),
+    Ligne(
+        "GET /structures/{structure_id}/cycle-de-vie",
+        lambda w: _cycle_de_vie(w, ""),
+        sur_a(200, LECTEURS_MEMOIRE),
+    ),
+    Ligne(
+        "GET /structures/{structure_id}/cycle-de-vie",
+        lambda w: Requete("GET", f"{_s(w)}/cycle-de-vie"),
+        sur_a(409, LECTEURS_MEMOIRE),
+        variante="sans l'option",
+    ),
+    Ligne(
+        "GET /structures/{structure_id}/cycle-de-vie/export",
+        lambda w: _cycle_de_vie(w, "/export"),
+        sur_a(200, LECTEURS_MEMOIRE),
     ),
     Ligne(
         "POST /structures/{structure_id}/rattachements",
@@ -927,6 +990,35 @@ LIGNES: list[Ligne] = [
         lambda w: Requete("GET", f"/traitement/memoires/{w.memoires_a.envoye.id}/document"),
         traitement(200, 200, 404),
     ),
+    # A batch is accepted from any back-office agent: an event outside their role or
+    # juridictions is refused in its report (which the batch stores: a write).
+    Ligne(
+        "POST /traitement/lots-statuts",
+        lambda w: Requete(
+            "POST", "/traitement/lots-statuts", json={"evenements": [_evenement_de_lot(w)]}
+        ),
+        traitement(200, 200, 200),
+    ),
+    Ligne(
+        "POST /traitement/lots-statuts",
+        lambda w: Requete(
+            "POST",
+            "/traitement/lots-statuts",
+            fichiers={"fichier": ("lot.csv", _lot_csv(w), "text/csv")},
+        ),
+        traitement(200, 200, 200),
+        variante="fichier CSV",
+    ),
+    Ligne(
+        "GET /traitement/lots-statuts/{numero}",
+        lambda w: Requete("GET", f"/traitement/lots-statuts/{_lot_de_l_agent(w)}"),
+        traitement(200, 200, 404),
+    ),
+    Ligne(
+        "GET /traitement/evenements-en-attente",
+        lambda w: Requete("GET", "/traitement/evenements-en-attente"),
+        traitement(200, 200, 200),
+    ),
     # -- demandes TIC/TICGN (public lookups) ---------------------------------------------
     Ligne(
         "GET /tic/eligibilite",
@@ -1246,6 +1338,43 @@ LIGNES: list[Ligne] = [
         ),
         support(200),
     ),
+    # -- dépôt flux: the Frais de justice habilitations of A, the published formats public
+    Ligne(
+        "POST /flux",
+        lambda w: Requete(
+            "POST",
+            "/flux",
+            fichiers={"fichier": ("memoires.json", _FLUX, "application/json")},
+            donnees={"structure_id": w.a.id},
+        ),
+        sur_a(202, REDACTEURS),
+    ),
+    Ligne(
+        "GET /flux",
+        lambda w: Requete("GET", "/flux", params={"structure_id": w.a.id}),
+        sur_a(200, LECTEURS_MEMOIRE),
+    ),
+    Ligne(
+        "GET /flux/{numero_flux}",
+        lambda w: Requete("GET", f"/flux/{_flux_de_a(w)}"),
+        sur_a(200, LECTEURS_MEMOIRE),
+    ),
+    Ligne(
+        "GET /flux/{numero_flux}",
+        lambda w: Requete("GET", f"/flux/{_flux_de_a(w)}", entetes=CSV),
+        sur_a(200, LECTEURS_MEMOIRE),
+        variante="CSV",
+    ),
+    Ligne(
+        "GET /flux/schemas/memoires.schema.json",
+        lambda w: Requete("GET", "/flux/schemas/memoires.schema.json"),
+        tous(200),
+    ),
+    Ligne(
+        "GET /flux/schemas/memoires.xsd",
+        lambda w: Requete("GET", "/flux/schemas/memoires.xsd"),
+        tous(200),
+    ),
 ]
 
 # Cells that answer otherwise today: the defect is written in /tmp/issue4/defauts_matrice.md.
@@ -1330,7 +1459,7 @@ def test_matrice(w: MondeAcces, ligne: Ligne, acteur: str) -> None:
     )
     if acteur in (ETRANGER, AGENT_AILLEURS) and ligne.operation not in PUBLIQUES_SUR_A:
         # What the caller sent (an id in the path) is no disclosure; anything else of A is.
-        envoye = f"{requete.chemin} {requete.params} {requete.json}"
+        envoye = f"{requete.chemin} {requete.params} {requete.json} {requete.fichiers}"
         fuites = [s for s in w.identifiants_de_a() if s in reponse.text and s not in envoye]
         assert fuites == [], f"la réponse montre des données de A : {fuites}"
     apres = w.etat()
@@ -1346,6 +1475,16 @@ def test_matrice(w: MondeAcces, ligne: Ligne, acteur: str) -> None:
 # -- the objects of structure B, seen from A ----------------------------------------------
 
 OBJETS_DE_B: list[tuple[str, Callable[[MondeAcces], Requete]]] = [
+    ("GET /flux", lambda w: Requete("GET", "/flux", params={"structure_id": w.b.id})),
+    (
+        "POST /flux",
+        lambda w: Requete(
+            "POST",
+            "/flux",
+            fichiers={"fichier": ("memoires.json", _FLUX, "application/json")},
+            donnees={"structure_id": w.b.id},
+        ),
+    ),
     (
         "GET /memoires/{memoire_id}",
         lambda w: Requete("GET", f"/memoires/{w.memoires_b.brouillon.id}"),

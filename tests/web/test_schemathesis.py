@@ -81,6 +81,7 @@ def configuration(partage: MondePartage) -> SchemathesisConfig:
                 "rattachement_id": membre.id,
                 "habilitation_id": structure.habilitations[0].id,
                 "actualite_id": ids["actualite"],
+                "numero_flux": ids["flux"],
             },
             # A ticket's number and pièce: the user's side answers on a ticket awaiting
             # their answer to a solution, the back office's on an OUVERT one.

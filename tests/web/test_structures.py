@@ -466,6 +466,7 @@ def test_espaces(banc: Banc) -> None:
     assert fdj.json()["espaces"]["frais_de_justice"] == {
         "categorie_prestataire": "PSYCHIATRE",
         "regime": None,
+        "recevoir_cycles_de_vie": False,
     }
     assert fdj.headers["etag"] == f'"{fdj.json()["version"]}"'
     inconnue = client.put(
@@ -931,7 +932,8 @@ def test_le_schema_openapi_decrit_chaque_route(banc: Banc) -> None:
         if chemin.startswith("/api/v1/structures")
         for methode, op in methodes.items()
     }
-    assert len(operations) == 28
+    # 28 about the structure itself, 2 about its cycle-de-vie feed.
+    assert len(operations) == 30
     for chemin, methode, op in operations.values():
         assert op["tags"] == ["Structures"], chemin
         assert op["summary"], chemin

@@ -81,6 +81,11 @@ class EvenementActivite:
     date: datetime
     motif: str | None = None
     montant: Decimal | None = None
+    rang: int | None = attrs.field(default=None, eq=False)
+    """The order the store recorded it in (`ActiviteRepository.ajouter` gives it, strictly
+    increasing in commit order; None before): the cursor of the cycle-de-vie feed. The
+    store's bookkeeping, like an aggregate's version, not part of what happened: left out
+    of equality, so that an event read back equals the one written."""
 
 
 def id_evenement(objet_id: str, rang: int) -> str:

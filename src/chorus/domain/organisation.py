@@ -202,10 +202,13 @@ class CoordonneeBancaire:
 
 @attrs.frozen
 class EspaceFraisDeJustice:
-    """The Frais de justice espace of a structure: default catégorie, and régime."""
+    """The Frais de justice espace of a structure: default catégorie, and régime; and
+    whether it asked for the cycle-de-vie feed of its mémoires (« Recevoir les cycles de
+    vie », off until a gestionnaire turns it on)."""
 
     categorie_prestataire: str | None = None
     regime: Regime | None = None
+    recevoir_cycles_de_vie: bool = False
 
 
 @attrs.frozen
@@ -460,8 +463,35 @@ class Structure:
     def definir_espace_frais_de_justice(
         self, categorie_prestataire: str | None, regime: Regime | None
     ) -> Structure:
+        # The cycle-de-vie choice is not part of this form: it stays as it was.
+        actuel = self.espace_frais_de_justice or EspaceFraisDeJustice()
         return attrs.evolve(
-            self, espace_frais_de_justice=EspaceFraisDeJustice(categorie_prestataire, regime)
+            self,
+            espace_frais_de_justice=attrs.evolve(
+                actuel, categorie_prestataire=categorie_prestataire, regime=regime
+            ),
+        )
+
+    @property
+    def recoit_cycles_de_vie(self) -> bool:
+        """Whether the structure asked for the cycle-de-vie feed of its mémoires."""
+        espace = self.espace_frais_de_justice
+        return espace is not None and espace.recevoir_cycles_de_vie
+
+    def definir_cycles_de_vie(self, recevoir: bool) -> Structure:
+        """Turn « Recevoir les cycles de vie » on or off; an option of the Frais de justice
+        espace, which must be subscribed first."""
+        espace = self.espace_frais_de_justice
+        if espace is None:
+            if not recevoir:
+                return self
+            raise Conflit(
+                "Souscrivez d'abord l'espace Frais de justice de la structure : « Recevoir "
+                "les cycles de vie » en est une option.",
+                champ="recevoir_cycles_de_vie",
+            )
+        return attrs.evolve(
+            self, espace_frais_de_justice=attrs.evolve(espace, recevoir_cycles_de_vie=recevoir)
         )
 
     def activer_espace_tic(self) -> Structure:

@@ -14,7 +14,9 @@ def _propre(valeur: object, champ: str, maximum: int) -> str:
         # Refuse before normalising: no need to process megabytes to say "too long".
         raise ValidationError(f"Le texte ne peut pas dépasser {maximum} caractères.", champ=champ)
     texte = unicodedata.normalize("NFC", valeur).strip()
-    for caractere in texte:
+    # A printable text holds no control character nor surrogate: skip the per-character
+    # scan, which dominated the checking of large flux (one call per field of every line).
+    for caractere in "" if texte.isprintable() else texte:
         categorie = unicodedata.category(caractere)
         if categorie == "Cc" and caractere not in "\n\t":
             raise ValidationError("Le texte contient des caractères de contrôle.", champ=champ)

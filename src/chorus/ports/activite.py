@@ -19,7 +19,16 @@ from chorus.ports.requetes import Page, Pagination
 class ActiviteRepository(Protocol):
     def ajouter(self, evenements: Sequence[EvenementActivite]) -> None:
         """Append events; `Conflit` if one of their ids is already stored (then none of
-        them is written)."""
+        them is written). Each gets its `rang`, in the order given, inside the transaction:
+        greater than every rank committed before, so that ranks follow the commits."""
+        ...
+
+    def cycle_de_vie(
+        self, structure_id: str, apres: int, limite: int
+    ) -> Sequence[EvenementActivite]:
+        """The cycle-de-vie feed (`chorus.domain.cycle_de_vie`): at most `limite` events of
+        the mémoires of `structure_id` ranked after `apres` (0: from the first), by rank,
+        each with its `rang`."""
         ...
 
     def fil(

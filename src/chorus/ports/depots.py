@@ -17,6 +17,8 @@ from chorus.domain.statuts import StatutMemoire
 from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.activite import ActiviteRepository
 from chorus.ports.actualites import ActualiteRepository
+from chorus.ports.flux import FluxRepository
+from chorus.ports.lots_statuts import LotStatutsRepository
 from chorus.ports.requetes import MemoireQueries, ResumeMemoire
 from chorus.ports.support import TicketRepository
 from chorus.ports.tic import DemandeTicRepository
@@ -79,6 +81,11 @@ class UtilisateurRepository(Protocol):
 class MemoireRepository(Protocol):
     def ajouter(self, memoire: Memoire) -> None:
         """Store a new mémoire; `Conflit` if its number is already used."""
+        ...
+
+    def ajouter_plusieurs(self, memoires: Sequence[Memoire]) -> None:
+        """Store new mémoires at once, as `ajouter` each (`Conflit` if any number or id is
+        already used, among them or in the store, and then none is stored)."""
         ...
 
     def obtenir(self, memoire_id: str) -> Memoire:
@@ -207,6 +214,11 @@ class Sequences(Protocol):
         """The next value of sequence `nom`, starting at 1."""
         ...
 
+    def reserver(self, nom: str, nombre: int) -> range:
+        """The next `nombre` values of sequence `nom` at once, as that many `suivant` would
+        hand out (an empty range, changing nothing, when `nombre` ≤ 0)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over every repository: all of it is written by `commit`, or nothing.
@@ -248,6 +260,12 @@ class UnitOfWork(Protocol):
 
     @property
     def actualites(self) -> ActualiteRepository: ...
+
+    @property
+    def lots_statuts(self) -> LotStatutsRepository: ...
+
+    @property
+    def flux(self) -> FluxRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -10,6 +10,7 @@ from chorus.domain.utilisateur import Utilisateur
 from chorus.ports.bareme_tic import SourceDuBaremeTic
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.documents import DocumentRenderer
+from chorus.ports.flux import LecteurFlux
 from chorus.ports.referentiels import Referentiels
 from chorus.ports.systeme import BlobStore, Clock, IdGenerator
 
@@ -23,6 +24,9 @@ class Ports:
     referentiels: Referentiels
     documents: DocumentRenderer
     bareme_tic: SourceDuBaremeTic
+    # The reader of the dépôt flux's formats; `bootstrap.assembler` wires the real one when
+    # none is given (tests may give a fake).
+    lecteur_flux: LecteurFlux | None = None
 
     def nouvelle_piece(
         self,

@@ -42,6 +42,56 @@ class _Contexte:
     maintenant: datetime
 
 
+def envoyer_brouillon(
+    ports: Ports,
+    uow: UnitOfWork,
+    memoire: Memoire,
+    structure: Structure,
+    *,
+    acteur: str,
+    attestation_sur_honneur: bool,
+) -> Memoire:
+    """The draft `memoire` of `structure` as sent, not yet saved: definitive MJ number (from
+    `uow`'s sequence), the RIB attached, the certificate rendered and archived.
+
+    Its en-tête and its lines' codes are checked against the référentiels by the caller;
+    sending by hand and by flux share these steps, so that nothing sent differs."""
+    maintenant = ports.clock.maintenant()
+    aujourdhui = ports.clock.aujourdhui()
+    memoire.verifier_envoi(aujourdhui=aujourdhui, attestation_sur_honneur=attestation_sur_honneur)
+    entete = memoire.entete
+    assert entete.coordonnee_bancaire_id is not None  # verifier_envoi guarantees it
+    coordonnee = structure.coordonnee_bancaire(entete.coordonnee_bancaire_id)
+    rib = attrs.evolve(
+        structure.piece(coordonnee.piece_jointe_id, champ="coordonnee_bancaire_id"),
+        id=ports.ids.nouveau(),
+    )
+    juridiction = ports.referentiels.juridiction(entete.juridiction_code)
+    assert juridiction is not None  # checked with the en-tête
+    numero = numero_definitif(uow.sequences.suivant(SEQUENCE_DEFINITIVE))
+    envoye = memoire.envoyer(
+        numero_definitif=numero,
+        acteur=acteur,
+        maintenant=maintenant,
+        aujourdhui=aujourdhui,
+        attestation_sur_honneur=attestation_sur_honneur,
+        piece_rib=rib,
+        prestataire=PrestataireEnvoye(
+            identifiant=structure.identifiant,
+            type_identifiant=structure.type_identifiant.value,
+            raison_sociale=structure.raison_sociale,
+            libelle_coordonnee=coordonnee.libelle,
+            iban=coordonnee.iban,
+            bic=coordonnee.bic,
+        ),
+        juridiction=juridiction.nom,
+    )
+    # The certificate is rendered once, now, and kept: every download serves these bytes
+    # (DESIGN §3.2). Its content is stored before the mémoire that points to it.
+    pdf = ports.documents.certificat_depot(CertificatAImprimer.depuis(envoye))
+    return envoye.avec_certificat_archive(ports.blobs.deposer(pdf))
+
+
 class MemoireService:
     def __init__(self, ports: Ports) -> None:
         self._p = ports
@@ -383,7 +433,6 @@ class MemoireService:
         with self._p.uow as uow:
             memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
             verifier_version(memoire.version, version_attendue)
-            maintenant = self._p.clock.maintenant()
             aujourdhui = self._p.clock.aujourdhui()
             # The référentiels or the structure may have changed since the draft was written
             # (a catégorie set on the espace since is taken now).
@@ -393,37 +442,14 @@ class MemoireService:
             )
             for index, ligne in enumerate(memoire.lignes):
                 self._verifier_codes_ligne(ligne, champ=f"lignes[{index}].")
-            entete = memoire.entete
-            assert entete.coordonnee_bancaire_id is not None  # verifier_envoi guarantees it
-            coordonnee = structure.coordonnee_bancaire(entete.coordonnee_bancaire_id)
-            rib = attrs.evolve(
-                structure.piece(coordonnee.piece_jointe_id, champ="coordonnee_bancaire_id"),
-                id=self._p.ids.nouveau(),
-            )
-            juridiction = self._p.referentiels.juridiction(entete.juridiction_code)
-            assert juridiction is not None  # checked by _verifier_entete
-            numero = numero_definitif(uow.sequences.suivant(SEQUENCE_DEFINITIVE))
-            envoye = memoire.envoyer(
-                numero_definitif=numero,
+            envoye = envoyer_brouillon(
+                self._p,
+                uow,
+                memoire,
+                structure,
                 acteur=self._acteur(uow, acteur_id),
-                maintenant=maintenant,
-                aujourdhui=aujourdhui,
                 attestation_sur_honneur=attestation_sur_honneur,
-                piece_rib=rib,
-                prestataire=PrestataireEnvoye(
-                    identifiant=structure.identifiant,
-                    type_identifiant=structure.type_identifiant.value,
-                    raison_sociale=structure.raison_sociale,
-                    libelle_coordonnee=coordonnee.libelle,
-                    iban=coordonnee.iban,
-                    bic=coordonnee.bic,
-                ),
-                juridiction=juridiction.nom,
             )
-            # The certificate is rendered once, now, and kept: every download serves these
-            # bytes (DESIGN §3.2). Its content is stored before the mémoire that points to it.
-            pdf = self._p.documents.certificat_depot(CertificatAImprimer.depuis(envoye))
-            envoye = envoye.avec_certificat_archive(self._p.blobs.deposer(pdf))
             enregistre = uow.memoires.enregistrer(envoye)
             noter_activite(uow, memoire, enregistre)
             uow.commit()

@@ -171,14 +171,19 @@ class StructureService:
         *,
         raison_sociale: str | None = None,
         adresse: Adresse | None = None,
+        recevoir_cycles_de_vie: bool | None = None,
         version_attendue: int | None = None,
     ) -> Structure:
-        return self._gerer(
-            acteur_id,
-            structure_id,
-            version_attendue,
-            lambda s: s.modifier(raison_sociale=raison_sociale, adresse=adresse),
-        )
+        """Change what is given (None keeps it); `recevoir_cycles_de_vie` is the option
+        « Recevoir les cycles de vie » of the Frais de justice espace."""
+
+        def changer(structure: Structure) -> Structure:
+            change = structure.modifier(raison_sociale=raison_sociale, adresse=adresse)
+            if recevoir_cycles_de_vie is None:
+                return change
+            return change.definir_cycles_de_vie(recevoir_cycles_de_vie)
+
+        return self._gerer(acteur_id, structure_id, version_attendue, changer)
 
     def ajouter_service(
         self, acteur_id: str, structure_id: str, *, code: str, libelle: str

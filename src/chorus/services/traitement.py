@@ -23,6 +23,7 @@ from chorus.ports.requetes import (
 )
 from chorus.services.activite import noter_activite
 from chorus.services.contexte import Ports, libelle_acteur
+from chorus.services.evenements_en_attente import reprendre_en_attente
 
 
 def _juridictions_visibles(agent: Utilisateur) -> frozenset[str] | None:
@@ -102,14 +103,17 @@ class TraitementService:
                     f"{evenement.action.avec_article.capitalize()} d'un mémoire relève du rôle "
                     f"« {role.libelle} »."
                 )
+            maintenant = self._p.clock.maintenant()
             traite = memoire.traiter(
                 evenement,
                 intervenant=intervenant,
                 acteur=libelle_acteur(agent),
-                maintenant=self._p.clock.maintenant(),
+                maintenant=maintenant,
             )
             if traite is memoire:
                 return memoire
+            # Events of a batch that waited for this one may apply now (`lots_statuts`).
+            traite, _ = reprendre_en_attente(uow, traite, maintenant)
             enregistre = uow.memoires.enregistrer(traite)
             noter_activite(uow, memoire, enregistre)
             uow.commit()

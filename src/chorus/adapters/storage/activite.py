@@ -4,8 +4,11 @@ to the « suivi d'activité »."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+
+import attrs
 
 from chorus.domain.activite import (
     EvenementActivite,
@@ -17,6 +20,9 @@ from chorus.domain.activite import (
 from chorus.domain.errors import Conflit
 from chorus.domain.utilisateur import StatutUtilisateur, Utilisateur
 from chorus.ports.requetes import Page, Pagination
+
+RANG_ACTIVITE = "rang-activite"
+"""The sequence the stores rank the activity events from (`EvenementActivite.rang`)."""
 
 
 def evenement_existant(evenement_id: str) -> Conflit:
@@ -45,6 +51,10 @@ def abonnes(
     return choisis[: max(0, limite)]
 
 
+def rang_de(evenement: EvenementActivite) -> int:
+    return evenement.rang or 0
+
+
 class ActivitesParParcours:
     """`ActiviteRepository` over the events a store reads by structure."""
 
@@ -65,6 +75,10 @@ class ActivitesParParcours:
     def _retirer(self, evenement_id: str) -> None:
         raise NotImplementedError
 
+    def _rang_suivant(self) -> int:
+        """The next rank, from a counter of the transaction (rolled back with it)."""
+        raise NotImplementedError
+
     def supprimer_objet(self, objet_id: str) -> int:
         # Listed before the first removal: the listing may read what it changes.
         ids = [e.id for e in self._evenements_de_l_objet(objet_id)]
@@ -78,7 +92,17 @@ class ActivitesParParcours:
             if self._existe(evenement_id) or ids.count(evenement_id) > 1:
                 raise evenement_existant(evenement_id)
         for evenement in evenements:
-            self._poser(evenement)
+            self._poser(attrs.evolve(evenement, rang=self._rang_suivant()))
+
+    def cycle_de_vie(
+        self, structure_id: str, apres: int, limite: int
+    ) -> Sequence[EvenementActivite]:
+        suivants = (
+            e
+            for e in self._evenements_des(frozenset({structure_id}))
+            if e.type_objet is TypeObjet.MEMOIRE and e.rang is not None and e.rang > apres
+        )
+        return heapq.nsmallest(max(0, limite), suivants, key=rang_de)
 
     def _couverts(
         self, perimetre: PerimetreActivite, du: datetime | None, au: datetime | None

@@ -11,9 +11,12 @@ from chorus.services.actualites import ActualiteService
 from chorus.services.assistant import AssistantService
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
+from chorus.services.cycle_de_vie import CycleDeVieService
 from chorus.services.documents import DocumentService
+from chorus.services.flux import FluxService
 from chorus.services.inscription_tic import InscriptionTicService
 from chorus.services.instruction_tic import InstructionTicService
+from chorus.services.lots_statuts import LotsStatutsService
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.support import SupportService, TicketService
@@ -40,8 +43,11 @@ class ServicesTui:
     assistant: AssistantService
     actualites: ActualiteService
     activite: ActiviteService
+    cycle_de_vie: CycleDeVieService
     tickets: TicketService
     support: SupportService
+    flux: FluxService
+    lots_statuts: LotsStatutsService
     referentiels: Referentiels
     clock: Clock
     stockage: str = ""

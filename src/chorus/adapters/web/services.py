@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from chorus.ports.referentiels import Referentiels
@@ -11,9 +13,12 @@ from chorus.services.actualites import ActualiteService
 from chorus.services.assistant import AssistantService
 from chorus.services.comptes import CompteService
 from chorus.services.consultation import ConsultationService
+from chorus.services.cycle_de_vie import CycleDeVieService
 from chorus.services.documents import DocumentService
+from chorus.services.flux import FluxService
 from chorus.services.inscription_tic import InscriptionTicService
 from chorus.services.instruction_tic import InstructionTicService
+from chorus.services.lots_statuts import LotsStatutsService
 from chorus.services.memoires import MemoireService
 from chorus.services.structures import StructureService
 from chorus.services.support import SupportService, TicketService
@@ -44,7 +49,13 @@ class ServicesWeb:
     assistant: AssistantService
     actualites: ActualiteService
     activite: ActiviteService
+    cycle_de_vie: CycleDeVieService
+    lots_statuts: LotsStatutsService
     tickets: TicketService
     support: SupportService
+    flux: FluxService
     referentiels: Referentiels
     clock: Clock
+    reveiller_flux: Callable[[], None] = lambda: None
+    """Asks the server's background integration of flux for a pass now (a flux was just
+    deposited); does nothing where no loop runs (tests integrate by calling the use case)."""

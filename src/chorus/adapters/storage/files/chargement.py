@@ -19,8 +19,13 @@ from chorus.adapters.storage.files.disposition import (
     ACTUALITES,
     COURRIELS,
     DEMANDES_TIC,
+    EVENEMENTS_EN_ATTENTE,
+    FLUX,
+    FLUX_RAPPORTS,
+    FLUX_REFERENCES,
     GENERATION,
     JETONS,
+    LOTS_STATUTS,
     MEMOIRES,
     PREFIXE_TEMPORAIRE,
     PURGES,
@@ -39,11 +44,14 @@ from chorus.adapters.storage.files.noms import (
     identifiant_du_nom,
     nom_de_fichier,
 )
+from chorus.adapters.storage.flux import EntreeDuRegistre, LotDeRapport
 from chorus.domain.activite import EvenementActivite
 from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
+from chorus.domain.flux.flux import Flux
 from chorus.domain.jetons import Jeton
+from chorus.domain.lots_statuts import EvenementEnAttente, LotStatuts
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.support.ticket import Ticket
@@ -62,6 +70,11 @@ _A = TypeVar(
     Actualite,
     EvenementActivite,
     Ticket,
+    Flux,
+    LotDeRapport,
+    EntreeDuRegistre,
+    LotStatuts,
+    EvenementEnAttente,
 )
 
 
@@ -102,6 +115,18 @@ def charger(racine: Path, sur_disque: generation.Generation, octets: bytes) -> I
         cache.actualites.poser(_lire(racine, ACTUALITES, nom, Actualite))
     for nom in _documents(racine, TICKETS):
         cache.tickets.poser(_lire(racine, TICKETS, nom, Ticket))
+    for nom in _documents(racine, FLUX):
+        cache.flux.poser(_lire(racine, FLUX, nom, Flux))
+    for nom in _documents(racine, FLUX_RAPPORTS):
+        cache.flux_rapports.poser(_lire(racine, FLUX_RAPPORTS, nom, LotDeRapport))
+    for nom in _documents(racine, FLUX_REFERENCES):
+        cache.flux_references.poser(_lire(racine, FLUX_REFERENCES, nom, EntreeDuRegistre))
+    for nom in _documents(racine, LOTS_STATUTS):
+        cache.lots_statuts.poser(_lire(racine, LOTS_STATUTS, nom, LotStatuts))
+    for nom in _documents(racine, EVENEMENTS_EN_ATTENTE):
+        cache.evenements_en_attente.poser(
+            _lire(racine, EVENEMENTS_EN_ATTENTE, nom, EvenementEnAttente)
+        )
     for nom in _documents(racine, ACTIVITE):
         cache.activites.poser(_lire(racine, ACTIVITE, nom, EvenementActivite))
     cache.sequences = _lire_sequences(racine)
@@ -202,10 +227,37 @@ def _relire(cache: Instantane, racine: Path, document: str) -> None:
         # A ticket is never deleted.
         if present:
             cache.tickets.poser(_lire(racine, dossier, nom, Ticket))
+    elif dossier == FLUX:
+        if present:
+            cache.flux.poser(_lire(racine, dossier, nom, Flux))
+        else:
+            _oublier(cache.flux, nom)
+    elif dossier == FLUX_RAPPORTS:
+        if present:
+            cache.flux_rapports.poser(_lire(racine, dossier, nom, LotDeRapport))
+        else:
+            _oublier(cache.flux_rapports, nom)
+    elif dossier == FLUX_REFERENCES:
+        if present:
+            cache.flux_references.poser(_lire(racine, dossier, nom, EntreeDuRegistre))
+        else:
+            _oublier(cache.flux_references, nom)
+    elif dossier == LOTS_STATUTS:
+        # A batch's report is written once and never deleted.
+        if present:
+            cache.lots_statuts.poser(_lire(racine, dossier, nom, LotStatuts))
+    elif dossier == EVENEMENTS_EN_ATTENTE:
+        if present:
+            cache.evenements_en_attente.poser(_lire(racine, dossier, nom, EvenementEnAttente))
+        else:
+            _oublier(cache.evenements_en_attente, nom)
     elif dossier == ACTIVITE:
-        # Events are never deleted, only added.
+        # An event is written once (once more to get its rank, in a store written before
+        # ranks existed); the retention purge deletes those of a purged mémoire.
         if present:
             cache.activites.poser(_lire(racine, dossier, nom, EvenementActivite))
+        else:
+            _oublier(cache.activites, nom)
     else:
         raise illisible(
             racine / GENERATION, racine, f"document inconnu {document!r} dans l'historique"

@@ -143,6 +143,26 @@ class DepotMemoires(_Depot, purges.PurgeParParcours):
             raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
         t.poser_memoire(memoire)
 
+    def ajouter_plusieurs(self, memoires: Sequence[Memoire]) -> None:
+        t = self._t
+        ids: set[str] = set()
+        numeros: set[str] = set()
+        # Every check before any write: a refusal leaves the transaction as it was.
+        for memoire in memoires:
+            if t.purges.obtenir(memoire.id) is not None:
+                raise purges.id_purge(memoire.id)
+            if (
+                memoire.id in ids
+                or memoire.numero in numeros
+                or t.memoires.obtenir(memoire.id) is not None
+                or self.par_numero(memoire.numero) is not None
+            ):
+                raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
+            ids.add(memoire.id)
+            numeros.add(memoire.numero)
+        for memoire in memoires:
+            t.poser_memoire(memoire)
+
     def obtenir(self, memoire_id: str) -> Memoire:
         memoire = self._t.memoires.obtenir(memoire_id)
         if memoire is None:
@@ -325,3 +345,10 @@ class SequencesFichiers(_Depot):
         valeur = t.valeur_de_sequence(nom) + 1
         t.poser_sequence(nom, valeur)
         return valeur
+
+    def reserver(self, nom: str, nombre: int) -> range:
+        t = self._t
+        debut = t.valeur_de_sequence(nom) + 1
+        if nombre > 0:
+            t.poser_sequence(nom, debut + nombre - 1)
+        return range(debut, debut + max(0, nombre))

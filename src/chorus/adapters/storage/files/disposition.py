@@ -15,6 +15,14 @@
       demandes_tic/<id>.json    the demandes de remboursement TIC/TICGN
       actualites/<id>.json      the news items (actualités)
       tickets/<id>.json         the support tickets (CPROCS…), never deleted
+      flux/<id>.json            the dépôts flux (FL…)
+      flux_rapports/<id>.json   their reports, one document per unit of work that wrote
+                                entries (`<flux id>-<first rank>`)
+      flux_references/<id>.json the registry of the references flux integrated, one per
+                                (structure, reference)
+      lots_statuts/<id>.json    the batches of status events (LS…) and their reports
+      evenements_en_attente/<id>.json  events of a batch waiting to apply (deleted once
+                                applied or refused)
       activite/<id>.json        the activity feed: one status change of a mémoire or a
                                 demande each, never rewritten
       sequences.json            {"MJ": 12, ...}
@@ -58,6 +66,11 @@ DEMANDES_TIC = "demandes_tic"
 ACTUALITES = "actualites"
 ACTIVITE = "activite"
 TICKETS = "tickets"
+FLUX = "flux"
+FLUX_RAPPORTS = "flux_rapports"
+FLUX_REFERENCES = "flux_references"
+LOTS_STATUTS = "lots_statuts"
+EVENEMENTS_EN_ATTENTE = "evenements_en_attente"
 # A store made before a folder existed gets it when it is next opened (see `ouverture`).
 DOSSIERS_DE_DOCUMENTS = (
     STRUCTURES,
@@ -70,6 +83,11 @@ DOSSIERS_DE_DOCUMENTS = (
     ACTUALITES,
     ACTIVITE,
     TICKETS,
+    FLUX,
+    FLUX_RAPPORTS,
+    FLUX_REFERENCES,
+    LOTS_STATUTS,
+    EVENEMENTS_EN_ATTENTE,
 )
 
 T = TypeVar("T")

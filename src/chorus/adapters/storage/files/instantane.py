@@ -11,11 +11,14 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, Protocol, TypeVar
 
 from chorus.adapters.storage.files.generation import Generation
+from chorus.adapters.storage.flux import EntreeDuRegistre, LotDeRapport
 from chorus.domain.activite import EvenementActivite
 from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
+from chorus.domain.flux.flux import Flux
 from chorus.domain.jetons import Jeton, NatureJeton
+from chorus.domain.lots_statuts import EvenementEnAttente, LotStatuts
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.support.ticket import Ticket
@@ -77,6 +80,7 @@ INDEX_NON_ENVOYE = "non_envoye"
 INDEX_DESTINATAIRE = "destinataire"
 INDEX_ANNEE = "annee"
 INDEX_OBJET = "objet"
+INDEX_FLUX = "flux"
 
 
 def _cle_identifiant(structure: Structure) -> Hashable:
@@ -114,6 +118,14 @@ def _cle_non_envoye(courriel: Courriel) -> Hashable | None:
 
 def _cle_destinataire(courriel: Courriel) -> Hashable:
     return courriel.destinataire
+
+
+def _cle_numero_flux(flux: Flux) -> Hashable:
+    return flux.numero
+
+
+def _cle_flux_du_lot(lot: LotDeRapport) -> Hashable:
+    return lot.flux_id
 
 
 def _cle_numero_tic(demande: DemandeTic) -> Hashable:
@@ -165,6 +177,11 @@ class Instantane:
         )
         self.actualites: Collection[Actualite] = Collection({})
         self.tickets: Collection[Ticket] = Collection({INDEX_NUMERO: _cle_numero_ticket})
+        self.flux: Collection[Flux] = Collection({INDEX_NUMERO: _cle_numero_flux})
+        self.flux_rapports: Collection[LotDeRapport] = Collection({INDEX_FLUX: _cle_flux_du_lot})
+        self.flux_references: Collection[EntreeDuRegistre] = Collection({})
+        self.lots_statuts: Collection[LotStatuts] = Collection({})
+        self.evenements_en_attente: Collection[EvenementEnAttente] = Collection({})
         # Indexed by structure: a feed reads the events of the user's structures only; and by
         # object: the retention purge removes a mémoire's events with it.
         self.activites: Collection[EvenementActivite] = Collection(

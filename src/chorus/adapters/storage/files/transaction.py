@@ -18,7 +18,12 @@ from chorus.adapters.storage.files.disposition import (
     ACTUALITES,
     COURRIELS,
     DEMANDES_TIC,
+    EVENEMENTS_EN_ATTENTE,
+    FLUX,
+    FLUX_RAPPORTS,
+    FLUX_REFERENCES,
     JETONS,
+    LOTS_STATUTS,
     MEMOIRES,
     PURGES,
     SEQUENCES,
@@ -29,11 +34,14 @@ from chorus.adapters.storage.files.disposition import (
 )
 from chorus.adapters.storage.files.instantane import A, Collection, Instantane
 from chorus.adapters.storage.files.noms import nom_de_fichier
+from chorus.adapters.storage.flux import EntreeDuRegistre, LotDeRapport
 from chorus.domain.activite import EvenementActivite
 from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import Courriel
+from chorus.domain.flux.flux import Flux
 from chorus.domain.jetons import Jeton
+from chorus.domain.lots_statuts import EvenementEnAttente, LotStatuts
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure
 from chorus.domain.support.ticket import Ticket
@@ -113,6 +121,15 @@ class Transaction:
         self.demandes_tic: Vue[DemandeTic] = Vue(base.demandes_tic, lecture_seule=lecture_seule)
         self.actualites: Vue[Actualite] = Vue(base.actualites, lecture_seule=lecture_seule)
         self.tickets: Vue[Ticket] = Vue(base.tickets, lecture_seule=lecture_seule)
+        self.flux: Vue[Flux] = Vue(base.flux, lecture_seule=lecture_seule)
+        self.flux_rapports: Vue[LotDeRapport] = Vue(base.flux_rapports, lecture_seule=lecture_seule)
+        self.flux_references: Vue[EntreeDuRegistre] = Vue(
+            base.flux_references, lecture_seule=lecture_seule
+        )
+        self.lots_statuts: Vue[LotStatuts] = Vue(base.lots_statuts, lecture_seule=lecture_seule)
+        self.evenements_en_attente: Vue[EvenementEnAttente] = Vue(
+            base.evenements_en_attente, lecture_seule=lecture_seule
+        )
         self.activites: Vue[EvenementActivite] = Vue(base.activites, lecture_seule=lecture_seule)
         # The résumés of the mémoires this transaction set.
         self.resumes: dict[str, ResumeMemoire] = {}
@@ -150,6 +167,11 @@ class Transaction:
             or self.demandes_tic.changes
             or self.actualites.changes
             or self.tickets.changes
+            or self.flux.changes
+            or self.flux_rapports.changes
+            or self.flux_references.changes
+            or self.lots_statuts.changes
+            or self.evenements_en_attente.changes
             or self.activites.changes
             or self.sequences
         )
@@ -170,7 +192,12 @@ class Transaction:
                 | Vue[DemandeTic]
                 | Vue[Actualite]
                 | Vue[EvenementActivite]
-                | Vue[Ticket],
+                | Vue[Ticket]
+                | Vue[Flux]
+                | Vue[LotDeRapport]
+                | Vue[EntreeDuRegistre]
+                | Vue[LotStatuts]
+                | Vue[EvenementEnAttente],
             ]
         ] = (
             (STRUCTURES, self.structures),
@@ -182,6 +209,11 @@ class Transaction:
             (DEMANDES_TIC, self.demandes_tic),
             (ACTUALITES, self.actualites),
             (TICKETS, self.tickets),
+            (FLUX, self.flux),
+            (FLUX_RAPPORTS, self.flux_rapports),
+            (FLUX_REFERENCES, self.flux_references),
+            (LOTS_STATUTS, self.lots_statuts),
+            (EVENEMENTS_EN_ATTENTE, self.evenements_en_attente),
             (ACTIVITE, self.activites),
         )
         for dossier, vue in vues:
@@ -214,6 +246,11 @@ class Transaction:
         _integrer(self.demandes_tic, base.demandes_tic)
         _integrer(self.actualites, base.actualites)
         _integrer(self.tickets, base.tickets)
+        _integrer(self.flux, base.flux)
+        _integrer(self.flux_rapports, base.flux_rapports)
+        _integrer(self.flux_references, base.flux_references)
+        _integrer(self.lots_statuts, base.lots_statuts)
+        _integrer(self.evenements_en_attente, base.evenements_en_attente)
         _integrer(self.activites, base.activites)
         for memoire_id, memoire in self.memoires.changes.items():
             if memoire is None:

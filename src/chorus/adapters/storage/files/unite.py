@@ -25,7 +25,9 @@ from chorus.adapters.storage.files.depots import (
     SequencesFichiers,
 )
 from chorus.adapters.storage.files.disposition import GENERATION
+from chorus.adapters.storage.files.flux import DepotFlux
 from chorus.adapters.storage.files.instantane import Instantane
+from chorus.adapters.storage.files.lots_statuts import DepotLotsStatuts
 from chorus.adapters.storage.files.ouverture import ouvrir
 from chorus.adapters.storage.files.tickets import DepotTickets
 from chorus.adapters.storage.files.transaction import Transaction
@@ -65,6 +67,8 @@ class UniteDeTravailFichiers:
         self.actualites = DepotActualites(self._transaction)
         self.activites = DepotActivites(self._transaction)
         self.tickets = DepotTickets(self._transaction)
+        self.flux = DepotFlux(self._transaction)
+        self.lots_statuts = DepotLotsStatuts(self._transaction)
 
     def _en_cours(self) -> Transaction | None:
         transaction: Transaction | None = getattr(self._local, "transaction", None)

@@ -23,9 +23,12 @@ from typing import Self, TypeVar
 import attrs
 
 from chorus.adapters.storage import activite, purges
+from chorus.adapters.storage.activite import RANG_ACTIVITE
 from chorus.adapters.storage.demandes_tic import DemandesTicParParcours
 from chorus.adapters.storage.erreurs import LectureSeule
 from chorus.adapters.storage.memory.actualites import DepotActualites
+from chorus.adapters.storage.memory.flux import DepotFlux
+from chorus.adapters.storage.memory.lots_statuts import DepotLotsStatuts
 from chorus.adapters.storage.memory.tickets import DepotTickets
 from chorus.adapters.storage.parcours import RequetesParParcours
 from chorus.adapters.storage.versions import version_suivante
@@ -34,7 +37,9 @@ from chorus.domain.actualites import Actualite
 from chorus.domain.conservation import MemoirePurgee
 from chorus.domain.courriels import ESSAIS_MAXIMUM, Courriel
 from chorus.domain.errors import Conflit, NonTrouve
+from chorus.domain.flux.flux import Flux, ReferenceIntegree, ResultatReference
 from chorus.domain.jetons import Jeton, NatureJeton
+from chorus.domain.lots_statuts import EvenementEnAttente, LotStatuts
 from chorus.domain.memoire import Memoire
 from chorus.domain.organisation import Structure, TypeIdentifiant
 from chorus.domain.support.ticket import Ticket
@@ -62,6 +67,12 @@ class _Etat:
     actualites: dict[str, Actualite] = attrs.Factory(dict)
     activites: dict[str, EvenementActivite] = attrs.Factory(dict)
     tickets: dict[str, Ticket] = attrs.Factory(dict)
+    flux: dict[str, Flux] = attrs.Factory(dict)
+    # A flux's report by flux id, in rank order; the registry of references by key.
+    flux_resultats: dict[str, tuple[ResultatReference, ...]] = attrs.Factory(dict)
+    flux_references: dict[str, ReferenceIntegree] = attrs.Factory(dict)
+    lots_statuts: dict[str, LotStatuts] = attrs.Factory(dict)
+    evenements_en_attente: dict[str, EvenementEnAttente] = attrs.Factory(dict)
 
     def copie(self) -> _Etat:
         return _Etat(
@@ -78,6 +89,11 @@ class _Etat:
             actualites=dict(self.actualites),
             activites=dict(self.activites),
             tickets=dict(self.tickets),
+            flux=dict(self.flux),
+            flux_resultats=dict(self.flux_resultats),
+            flux_references=dict(self.flux_references),
+            lots_statuts=dict(self.lots_statuts),
+            evenements_en_attente=dict(self.evenements_en_attente),
         )
 
 
@@ -203,6 +219,21 @@ class DepotMemoires(_Depot, purges.PurgeParParcours):
             raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
         self._indexer(memoire)
 
+    def ajouter_plusieurs(self, memoires: Sequence[Memoire]) -> None:
+        etat = self._etat
+        numeros = {m.numero for m in etat.memoires.values()}
+        ids: set[str] = set()
+        # Every check before any write: a refusal leaves the transaction as it was.
+        for memoire in memoires:
+            if memoire.id in etat.purges:
+                raise purges.id_purge(memoire.id)
+            if memoire.id in etat.memoires or memoire.id in ids or memoire.numero in numeros:
+                raise Conflit(f"Le numéro {memoire.numero} est déjà attribué.", champ="numero")
+            numeros.add(memoire.numero)
+            ids.add(memoire.id)
+        for memoire in memoires:
+            self._indexer(memoire)
+
     def obtenir(self, memoire_id: str) -> Memoire:
         try:
             return self._etat.memoires[memoire_id]
@@ -292,6 +323,13 @@ class DepotActivites(_Depot, activite.ActivitesParParcours):
 
     def _poser(self, evenement: EvenementActivite) -> None:
         self._ecrit.activites[evenement.id] = evenement
+
+    def _rang_suivant(self) -> int:
+        # A counter among the sequences: transactions are serialised and a rollback
+        # forgets it with the rest, so ranks follow the commits.
+        sequences = self._ecrit.sequences
+        sequences[RANG_ACTIVITE] = sequences.get(RANG_ACTIVITE, 0) + 1
+        return sequences[RANG_ACTIVITE]
 
     def _evenements_de_l_objet(self, objet_id: str) -> Iterable[EvenementActivite]:
         return (e for e in self._etat.activites.values() if e.objet_id == objet_id)
@@ -403,6 +441,15 @@ class SequencesEnMemoire(_Depot):
         etat.sequences[nom] = valeur
         return valeur
 
+    def reserver(self, nom: str, nombre: int) -> range:
+        if nombre <= 0:
+            debut = self._etat.sequences.get(nom, 0) + 1
+            return range(debut, debut)
+        etat = self._ecrit
+        debut = etat.sequences.get(nom, 0) + 1
+        etat.sequences[nom] = debut + nombre - 1
+        return range(debut, debut + nombre)
+
 
 class _Fil(threading.local):
     """One thread's transaction on a unit of work."""
@@ -436,6 +483,8 @@ class UniteDeTravailEnMemoire:
         self.actualites = DepotActualites(self)
         self.activites = DepotActivites(self)
         self.tickets = DepotTickets(self)
+        self.flux = DepotFlux(self)
+        self.lots_statuts = DepotLotsStatuts(self)
 
     @property
     def etat(self) -> _Etat:

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlite_utils import Database
 
 from chorus.adapters.codec import ErreurDeDecodage, depuis_donnees, vers_donnees
-from chorus.adapters.storage.activite import evenement_existant
+from chorus.adapters.storage.activite import RANG_ACTIVITE, evenement_existant
 from chorus.adapters.storage.sqlite.lignes_sql import (
     _document,
     _illisible,
@@ -29,6 +30,7 @@ from chorus.domain.activite import (
     TypeObjet,
     UnitePerimetre,
 )
+from chorus.domain.organisation import Application
 from chorus.ports.requetes import Page, Pagination
 
 # Slices read by one statement: well under SQLite's limit of terms in a compound SELECT.
@@ -50,10 +52,13 @@ def ligne_activite(evenement: EvenementActivite) -> dict[str, Any]:
 
 
 def activite_de(ligne: sqlite3.Row) -> EvenementActivite:
+    """The event of a row read with its `id`, `document` and `rang`: the column is the
+    rank (the documents of the rows ranked by migration 0014 do not hold it)."""
     try:
-        return depuis_donnees(_document(ligne), EvenementActivite)
+        evenement = depuis_donnees(_document(ligne), EvenementActivite)
     except (ErreurDeDecodage, ValueError) as erreur:
         raise _illisible("un événement d'activité", ligne["id"], erreur) from erreur
+    return attrs.evolve(evenement, rang=ligne["rang"])
 
 
 def _condition(
@@ -99,7 +104,19 @@ class DepotActivites:
         ).fetchone()
         if doublons or pris is not None:
             raise evenement_existant(pris[0] if pris is not None else sorted(doublons)[0])
-        lignes = [ligne_activite(e) for e in evenements]
+        # The ranks, taken in this writing transaction (BEGIN IMMEDIATE: one writer at a
+        # time), so that they follow the commits: the batch's last is the sequence's value.
+        dernier = self._db.execute(
+            "INSERT INTO sequences (nom, valeur) VALUES (?, ?) "
+            "ON CONFLICT (nom) DO UPDATE SET valeur = valeur + excluded.valeur "
+            "RETURNING valeur",
+            (RANG_ACTIVITE, len(evenements)),
+        ).fetchone()[0]
+        premier = dernier - len(evenements) + 1
+        lignes = [
+            {**ligne_activite(attrs.evolve(e, rang=rang)), "rang": rang}
+            for rang, e in enumerate(evenements, start=premier)
+        ]
         colonnes = ", ".join(lignes[0])
         places = ", ".join(f":{c}" for c in lignes[0])
         self._db.conn.executemany(f"INSERT INTO activites ({colonnes}) VALUES ({places})", lignes)
@@ -135,7 +152,8 @@ class DepotActivites:
         documents = {
             ligne["id"]: activite_de(ligne)
             for ligne in self._db.execute(
-                "SELECT id, document FROM activites WHERE id IN (SELECT value FROM json_each(?))",
+                "SELECT id, document, rang FROM activites "
+                "WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(page_ids),),
             )
         }
@@ -197,6 +215,20 @@ class DepotActivites:
                 cle = (TypeObjet(type_objet), statut)
                 nombres[cle] = nombres.get(cle, 0) + nombre
         return nombres
+
+    def cycle_de_vie(
+        self, structure_id: str, apres: int, limite: int
+    ) -> Sequence[EvenementActivite]:
+        # From the index (structure_id, application, rang): a page reads its rows only.
+        return [
+            activite_de(ligne)
+            for ligne in self._db.execute(
+                "SELECT id, document, rang FROM activites "
+                "WHERE structure_id = ? AND application = ? AND rang > ? "
+                "ORDER BY rang LIMIT ?",
+                (structure_id, Application.FRAIS_DE_JUSTICE.value, apres, max(0, limite)),
+            )
+        ]
 
     def supprimer_objet(self, objet_id: str) -> int:
         # Through the index by object; the counters follow by trigger.

@@ -809,8 +809,13 @@ TABLES = frozenset(
         "contenus_tic",
         "tickets",
         "contenus_tickets",
+        "lots_statuts",
+        "evenements_en_attente",
         "actualites",
         "activites",
         "activites_comptes",
+        "flux",
+        "flux_resultats",
+        "flux_references",
     }
 )

@@ -50,6 +50,8 @@ from chorus.adapters.storage.sqlite.depots import (
     RequetesMemoires,
     SequencesSqlite,
 )
+from chorus.adapters.storage.sqlite.flux import DepotFlux
+from chorus.adapters.storage.sqlite.lots_statuts import DepotLotsStatuts
 from chorus.adapters.storage.sqlite.tickets import DepotTickets
 from chorus.domain.jetons import Jeton
 from chorus.domain.memoire import Memoire
@@ -113,6 +115,8 @@ class UniteDeTravailSqlite:
         self.actualites = DepotActualites(self._db)
         self.activites = DepotActivites(self._db)
         self.tickets = DepotTickets(self._db)
+        self.flux = DepotFlux(self._db)
+        self.lots_statuts = DepotLotsStatuts(self._db)
 
     def _connexion(self) -> Database | None:
         """The connection of this thread's current or next transaction."""

@@ -49,6 +49,11 @@ critères, Exporter, Suivant…), c'est elle qui l'emporte : passez alors par **
 - **Archives** : les mémoires transmis, consultables et téléchargeables 10 ans, avec la date
   jusqu'à laquelle chacun est conservé ; **Ctrl+T** enregistre le certificat de dépôt du
   mémoire choisi, **Ctrl+P** le mémoire en PDF.
+- **Dépôt flux** (habilitation « modification » sur la structure) : un fichier JSON, XML ou
+  CSV de mémoires et, au besoin, le ZIP de leurs pièces (« Parcourir… » ou le chemin) ;
+  **F5** le dépose, la barre suit son intégration, puis le rapport montre les mémoires
+  refusés d'abord avec chacune de leurs erreurs ; **F6** exporte le rapport en CSV. Les flux
+  déjà déposés de la structure s'ouvrent d'Entrée.
 
 Le détail d'un mémoire envoyé propose les mêmes téléchargements (**T** : certificat de
 dépôt, **P** : mémoire en PDF), enregistrés dans le fichier de votre choix ; un fichier

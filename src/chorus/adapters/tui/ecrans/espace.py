@@ -9,6 +9,8 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from chorus.adapters.tui.noyau import chorus
 from chorus.adapters.tui.onglets.archives import OngletArchives
+from chorus.adapters.tui.onglets.depot_flux import ONGLET as ONGLET_FLUX
+from chorus.adapters.tui.onglets.depot_flux import OngletDepotFlux
 from chorus.adapters.tui.onglets.liste_fiscale import OngletListeFiscale
 from chorus.adapters.tui.onglets.recherche import OngletRecherche
 from chorus.adapters.tui.onglets.saisie import OngletSaisie
@@ -42,6 +44,8 @@ class EspaceMemoires(Screen[None]):
                 yield OngletListeFiscale(id="onglet-liste-fiscale")
             with TabPane("Archives", id="archives"):
                 yield OngletArchives(id="onglet-archives")
+            with TabPane("Dépôt flux", id=ONGLET_FLUX):
+                yield OngletDepotFlux(id="onglet-depot-flux")
         yield Footer()
 
     def montrer(self, onglet: str) -> None:

@@ -10,6 +10,7 @@ feed as the gestionnaire does."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import attrs
@@ -18,9 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, Switch
 
+from chorus.adapters.tableurs.csv_francais import enregistrer
+from chorus.adapters.tableurs.cycle_de_vie import Export, FormatCycleDeVie
 from chorus.adapters.tui.affichage import instant, jour, ou_rien
+from chorus.adapters.tui.ecrans.fichier import EcranFichier, Ecrit, Progression
 from chorus.adapters.tui.ecrans.structure_communs import (
     OPTIONS_REGIME,
     OPTIONS_TYPE_PIECE,
@@ -37,13 +41,18 @@ from chorus.adapters.tui.formulaires import (
     effacer_erreurs,
     id_champ,
     id_erreur,
+    montrer_erreur,
     valeur,
 )
 from chorus.adapters.tui.noyau import chorus
+from chorus.domain import acces
+from chorus.domain.cycle_de_vie import rang_du_curseur
 from chorus.domain.errors import ValidationError
 from chorus.domain.organisation import (
     Adresse,
+    Application,
     CoordonneeBancaire,
+    Profil,
     Regime,
     Structure,
 )
@@ -52,6 +61,8 @@ from chorus.domain.referentiels import EntreeReferentiel
 from chorus.domain.utilisateur import Utilisateur
 
 Rechargement = Callable[[], Awaitable[None]]
+
+CHAMP_APRES = "apres"
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -747,6 +758,21 @@ class OngletEspaces(OngletStructure):
             yield ErreurGenerale()
             with Horizontal(classes="barre-actions gestion-seule"):
                 yield Button("Soumettre", id="enregistrer-espace-fdj", variant="primary")
+        with Vertical(id="form-cycle-de-vie", classes="formulaire"):
+            yield Static("Cycles de vie des mémoires", classes="titre")
+            yield Static("", id="etat-cycle-de-vie")
+            with Horizontal(classes="ligne-interrupteur"):
+                yield Switch(value=False, id="recevoir-cycles-de-vie", disabled=True)
+                yield Label("Recevoir les cycles de vie")
+            with Vertical(id="export-cycle-de-vie"):
+                yield Champ(
+                    "Après le curseur (vide : depuis le premier événement)",
+                    CHAMP_APRES,
+                    Input(placeholder="curseur du dernier export"),
+                )
+                yield ErreurGenerale()
+                with Horizontal(classes="barre-actions"):
+                    yield Button("Exporter le cycle de vie", id="exporter-cycle-de-vie")
         with Vertical(id="form-espace-tic", classes="formulaire"):
             yield Static("TIC/TICGN (remboursement des taxes sur le carburant)", classes="titre")
             yield Static("", id="etat-espace-tic")
@@ -790,6 +816,109 @@ class OngletEspaces(OngletStructure):
         tic = etat.structure.espace_tic
         self.query_one("#etat-espace-tic", Static).update("Souscrit." if tic else "Non souscrit.")
         self.query_one("#activer-tic", Button).disabled = tic
+        self._montrer_cycle_de_vie(etat)
+
+    # -- cycles de vie ---------------------------------------------------------------
+
+    def _montrer_cycle_de_vie(self, etat: EtatStructure) -> None:
+        structure = etat.structure
+        recoit = structure.recoit_cycles_de_vie
+        lecteur = etat.gestion or acces.peut(
+            structure, etat.utilisateur_id, Application.FRAIS_DE_JUSTICE, Profil.CONSULTATION
+        )
+        if structure.espace_frais_de_justice is None:
+            texte = "Souscrivez d'abord l'espace Mémoires de frais de justice."
+        elif recoit:
+            texte = (
+                "Activé : chaque changement d'état des mémoires de la structure est "
+                "disponible, dans l'ordre, par l'API (GET /api/v1/structures/"
+                f"{structure.id}/cycle-de-vie) et en export."
+            )
+        else:
+            texte = "Désactivé : le cycle de vie des mémoires n'est pas mis à disposition."
+        if recoit and not lecteur:
+            reserve = "Export réservé aux habilités « Frais de justice » sur toute la structure."
+            texte = f"{texte} {reserve}"
+        self.query_one("#etat-cycle-de-vie", Static).update(texte)
+        interrupteur = self.query_one("#recevoir-cycles-de-vie", Switch)
+        # Set from the store: no change to save.
+        with interrupteur.prevent(Switch.Changed):
+            interrupteur.value = recoit
+        interrupteur.disabled = not etat.gestion or structure.espace_frais_de_justice is None
+        self.query_one("#export-cycle-de-vie").display = recoit and lecteur
+
+    @on(Switch.Changed, "#recevoir-cycles-de-vie")
+    async def _basculer_cycle_de_vie(self, evenement: Switch.Changed) -> None:
+        etat = self.etat
+        if etat is None or evenement.value == etat.structure.recoit_cycles_de_vie:
+            return
+        if self.exiger_modification() is None:
+            # Not theirs to change: the switch shows the option as it is.
+            with evenement.switch.prevent(Switch.Changed):
+                evenement.switch.value = etat.structure.recoit_cycles_de_vie
+            return
+        app = chorus(self)
+        fait = await self.appliquer(
+            self.query_one("#form-cycle-de-vie", Vertical),
+            "Vous recevez désormais les cycles de vie des mémoires."
+            if evenement.value
+            else "Vous ne recevez plus les cycles de vie des mémoires.",
+            app.services.structures.modifier,
+            app.utilisateur_id,
+            etat.structure.id,
+            recevoir_cycles_de_vie=evenement.value,
+        )
+        if fait is None:
+            # Refused: the switch shows the option as it still is.
+            with evenement.switch.prevent(Switch.Changed):
+                evenement.switch.value = etat.structure.recoit_cycles_de_vie
+
+    @on(Button.Pressed, "#exporter-cycle-de-vie")
+    def action_exporter_cycle_de_vie(self) -> None:
+        if self.etat is None:
+            return
+        structure = self.etat.structure
+        formulaire = self.query_one("#export-cycle-de-vie", Vertical)
+        apres = valeur(formulaire, CHAMP_APRES) or None
+        try:
+            rang_du_curseur(structure.id, apres)
+        except ValidationError as refus:
+            montrer_erreur(formulaire, refus)
+            return
+        effacer_erreurs(formulaire)
+        app = chorus(self)
+        export: list[Export] = []
+
+        def ecrire(chemin: Path, progression: Progression) -> int:
+            pages = app.services.cycle_de_vie.pages(app.utilisateur_id, structure.id, apres)
+            export.append(Export(pages, FormatCycleDeVie.CSV))
+            enregistrer(chemin, export[0].morceaux())
+            progression(export[0].nombre, export[0].nombre)
+            return export[0].nombre
+
+        def exporte(ecrit: Ecrit | None) -> None:
+            if ecrit is None or not export:
+                return
+            curseur = export[0].curseur or ""
+            # Ready for the next export: it resumes where this one ended.
+            formulaire.query_one(f"#{id_champ(CHAMP_APRES)}", Input).value = curseur
+            self.notify(
+                f"{ecrit.nombre} événement(s) exporté(s) dans {ecrit.chemin}. Curseur suivant "
+                f"(repris pour le prochain export) : {curseur}",
+                timeout=12,
+            )
+
+        self.app.push_screen(
+            EcranFichier(
+                titre="Exporter le cycle de vie des mémoires en CSV",
+                libelle="Fichier CSV",
+                defaut=f"cycle-de-vie-{structure.identifiant}.csv",
+                ecrire=ecrire,
+                aide="Les changements d'état enregistrés après le curseur, dans l'ordre ; "
+                "chaque ligne porte son curseur. Un chemin relatif part du dossier courant.",
+            ),
+            exporte,
+        )
 
     @on(Button.Pressed, "#enregistrer-espace-fdj")
     async def action_frais_de_justice(self) -> None:

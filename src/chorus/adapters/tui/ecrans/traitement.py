@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from chorus.adapters.tui.affichage import euros, instant, lire_montant, ou_rien
+from chorus.adapters.tui.ecrans.lots_statuts import EcranLotStatuts
 from chorus.adapters.tui.formulaires import (
     Champ,
     ErreurGenerale,
@@ -121,6 +122,7 @@ class EcranFileTraitement(Screen[None]):
         Binding("f7", "page_precedente", "Page précédente"),
         Binding("f8", "page_suivante", "Page suivante"),
         Binding("f10", "ouvrir", "Traiter le mémoire choisi"),
+        Binding("f11", "importer_lot", "Importer un lot de statuts"),
     ]
 
     def __init__(self) -> None:
@@ -167,6 +169,7 @@ class EcranFileTraitement(Screen[None]):
                 yield Static("", id="pagination")
                 yield Button("Page suivante ▶", id="page-suivante")
                 yield Button("Traiter le mémoire choisi", id="ouvrir", variant="primary")
+                yield Button("Importer un lot de statuts", id="importer-lot")
             table: DataTable[str | Text] = DataTable(
                 id="file-memoires", cursor_type="row", zebra_stripes=True
             )
@@ -341,6 +344,9 @@ class EcranFileTraitement(Screen[None]):
         if cle is not None:
             chorus(self).ouvrir_traitement(cle)
 
+    def action_importer_lot(self) -> None:
+        self.app.push_screen(EcranLotStatuts())
+
     @on(Button.Pressed)
     def _bouton(self, evenement: Button.Pressed) -> None:
         # Each button does what its key does: one table rather than a handler apiece.
@@ -350,6 +356,7 @@ class EcranFileTraitement(Screen[None]):
             "page-precedente": self.action_page_precedente,
             "page-suivante": self.action_page_suivante,
             "ouvrir": self.action_ouvrir,
+            "importer-lot": self.action_importer_lot,
         }
         action = actions.get(evenement.button.id or "")
         if action is not None:

@@ -17,8 +17,11 @@ from chorus.adapters.web.controleurs.assistant import AssistantControleur, Guide
 from chorus.adapters.web.controleurs.certificats import CertificatsControleur
 from chorus.adapters.web.controleurs.comptes import ComptesControleur
 from chorus.adapters.web.controleurs.consultation import ConsultationControleur
+from chorus.adapters.web.controleurs.cycle_de_vie import CycleDeVieControleur
 from chorus.adapters.web.controleurs.documents import DocumentsControleur
+from chorus.adapters.web.controleurs.flux import FluxControleur
 from chorus.adapters.web.controleurs.inscription_tic import InscriptionTicControleur
+from chorus.adapters.web.controleurs.lots_statuts import LotsStatutsControleur
 from chorus.adapters.web.controleurs.memoires import MemoiresControleur
 from chorus.adapters.web.controleurs.referentiels import ReferentielsControleur
 from chorus.adapters.web.controleurs.structures import StructuresControleur
@@ -47,4 +50,7 @@ CONTROLEURS: list[Any] = [
     TicketsControleur,
     SupportTicketsControleur,
     ActiviteControleur,
+    CycleDeVieControleur,
+    LotsStatutsControleur,
+    FluxControleur,
 ]

@@ -257,9 +257,11 @@ class StructuresControleur(Controller):
         operation_id="modifier_structure",
         summary="Modifier une structure",
         description="Raison sociale et adresse (remplacée en entier) ; un champ absent garde "
-        "sa valeur. Gestionnaire seulement. Avec If-Match, une version périmée est refusée "
-        "(409) et rien ne change.",
-        responses=reponses(*_GESTION, ConflitDeVersion),
+        "sa valeur. `recevoir_cycles_de_vie` (true ou false) active ou coupe l'option "
+        "« Recevoir les cycles de vie » de l'espace Frais de justice (GET "
+        "…/cycle-de-vie) ; l'espace doit être souscrit (409 sinon). Gestionnaire seulement. "
+        "Avec If-Match, une version périmée est refusée (409) et rien ne change.",
+        responses=reponses(*_GESTION, Conflit, ConflitDeVersion),
         sync_to_thread=True,
     )
     def modifier(
@@ -275,6 +277,7 @@ class StructuresControleur(Controller):
             structure_id,
             raison_sociale=data.raison_sociale,
             adresse=None if data.adresse is None else data.adresse.vers_domaine(),
+            recevoir_cycles_de_vie=data.recevoir_cycles_de_vie,
             version_attendue=version_attendue,
         )
         return _reponse_structure(structure)

@@ -47,10 +47,12 @@ class CreationStructure(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ModificationStructure(msgspec.Struct, forbid_unknown_fields=True):
-    """What is absent stays as it is; `adresse` replaces the whole address."""
+    """What is absent stays as it is; `adresse` replaces the whole address;
+    `recevoir_cycles_de_vie` is the option of the Frais de justice espace."""
 
     raison_sociale: str | None = None
     adresse: AdresseEntree | None = None
+    recevoir_cycles_de_vie: bool | None = None
 
 
 class CreationService(msgspec.Struct, forbid_unknown_fields=True):
@@ -118,6 +120,8 @@ class CoordonneeBancaireSortie(msgspec.Struct):
 class EspaceFraisDeJusticeSortie(msgspec.Struct):
     categorie_prestataire: str | None
     regime: Regime | None
+    recevoir_cycles_de_vie: bool
+    """« Recevoir les cycles de vie »: GET …/cycle-de-vie answers for this structure."""
 
 
 class EspacesSortie(msgspec.Struct):
@@ -239,7 +243,9 @@ def structure_sortie(structure: Structure) -> StructureSortie:
                 None
                 if espace is None
                 else EspaceFraisDeJusticeSortie(
-                    categorie_prestataire=espace.categorie_prestataire, regime=espace.regime
+                    categorie_prestataire=espace.categorie_prestataire,
+                    regime=espace.regime,
+                    recevoir_cycles_de_vie=espace.recevoir_cycles_de_vie,
                 )
             ),
             tic=structure.espace_tic,

@@ -1,0 +1,1 @@
+"""What the `chorus` command prints and asks beyond click itself: progress bars, reports."""
