@@ -704,8 +704,7 @@ def rapport_flux(numero: str, tous: bool, email: str | None, stockage: str | Non
 
 
 def _afficher_rapport(chorus: Chorus, acteur: str, numero: str, *, tous: bool) -> None:
-    lu = chorus.flux.obtenir(acteur, numero)
-    rapport = chorus.flux.rapport(acteur, numero)
+    lu, rapport = chorus.flux.obtenir_avec_rapport(acteur, numero)
     for ligne in console_flux.texte_du_rapport(lu, rapport, tous=tous):
         click.echo(ligne)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from chorus.domain.errors import Conflit, NonTrouve
@@ -190,3 +191,42 @@ def test_la_liste_des_evenements_en_attente_par_juridiction_et_par_page(
         assert (lyon.total, lyon.page, lyon.par_page) == (3, 2, 2)
         aucune = uow.lots_statuts.en_attente(frozenset(), Pagination())
         assert (aucune.elements, aucune.total) == ((), 0)
+
+
+def test_l_issue_differee_d_un_evenement_en_attente_est_notee_dans_son_lot(
+    magasin: Magasin,
+) -> None:
+    attendait = ResultatEvenement(
+        "ligne 4", "MJ00000000003", "R3", "CERTIFICATION", IssueEvenement.EN_ATTENTE
+    )
+    lot = attrs.evolve(_lot(), resultats=(*_lot().resultats, attendait))
+    with magasin.uow as uow:
+        uow.lots_statuts.ajouter(lot)
+        uow.commit()
+    finale = attrs.evolve(
+        attendait,
+        issue=IssueEvenement.REFUSE,
+        message="Refusé (en attente depuis le lot n° LS000000001)",
+        en_attente_depuis="LS000000001",
+    )
+    with magasin.uow as uow:
+        # Only the waiting line of that position changes; an unknown batch is no error.
+        uow.lots_statuts.noter_issue_differee("LS000000001", finale)
+        uow.lots_statuts.noter_issue_differee(
+            "LS000000001", attrs.evolve(finale, position="ligne 2")
+        )
+        uow.lots_statuts.noter_issue_differee("LS000000009", finale)
+        uow.commit()
+    with magasin.rouvrir().lecture() as uow:
+        relu = uow.lots_statuts.obtenir("LS000000001")
+    assert relu.resultats == (*_lot().resultats, finale)
+    assert (relu.en_attente, relu.refuses) == (0, 2)
+
+    # Rolled back, nothing is noted.
+    with magasin.uow as uow:
+        uow.lots_statuts.noter_issue_differee(
+            "LS000000001", attrs.evolve(finale, position="ligne 3")
+        )
+        uow.rollback()
+    with magasin.rouvrir().lecture() as uow:
+        assert uow.lots_statuts.obtenir("LS000000001") == relu

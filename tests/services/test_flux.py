@@ -497,3 +497,153 @@ def test_un_arret_demande_par_la_progression_n_entame_pas_le_flux_suivant(monde:
         StatutFlux.IN_RECU
     )
     assert monde.chorus.flux.obtenir(monde.gestionnaire.id, premier.numero).traites == 0
+
+
+def test_un_texte_invalide_refuse_ce_seul_memoire(monde: Monde) -> None:
+    """A lone surrogate (« \\ud800 » in JSON) cannot be stored nor quoted: the reader
+    refuses it at its field, and the flux still ends instead of failing for ever."""
+    flux = integrer(
+        monde,
+        [
+            memoire_flux("\ud800"),
+            memoire_flux("B", juridiction_code="TJ\udfff"),
+            memoire_flux("C", lignes=[ligne_flux(1, quantite="\ud800"), ligne_flux(2)]),
+            memoire_flux("D"),
+        ],
+    )
+    assert flux.statut is StatutFlux.IN_INTEGRE_PARTIEL
+    a, b, c, d = rapport(monde, flux)
+    invalide = "Le texte contient des caractères invalides."
+    assert [(e.ligne, e.champ, e.message) for e in a.erreurs] == [
+        ("memoires[0]", "reference", invalide)
+    ]
+    assert [(e.ligne, e.champ, e.message) for e in b.erreurs] == [
+        ("memoires[1]", "juridiction_code", invalide)
+    ]
+    assert [(e.ligne, e.champ, e.message) for e in c.erreurs] == [
+        ("memoires[2].lignes[0]", "quantite", invalide)
+    ]
+    assert d.issue is IssueReference.INTEGRE
+
+
+class _LecteurAvecValeurImprevue:
+    """The real reader, except that the mémoire « B » carries a value no check foresees
+    (a number where the conversion expects a text)."""
+
+    def __init__(self) -> None:
+        from chorus.adapters.flux import LecteurDeFlux
+
+        self._vrai = LecteurDeFlux()
+
+    def lire(self, format: FormatFlux, contenu: bytes) -> Sequence[Any]:
+        imprevue: Any = 7
+        return [
+            attrs.evolve(lue, entete={**lue.entete, "type_tva": imprevue})
+            if lue.reference == "B"
+            else lue
+            for lue in self._vrai.lire(format, contenu)
+        ]
+
+    def pieces(self, archive: bytes) -> Any:
+        return self._vrai.pieces(archive)
+
+
+def test_une_erreur_imprevue_refuse_ce_seul_memoire(monde: Monde) -> None:
+    ports = attrs.evolve(monde.chorus.ports, lecteur_flux=_LecteurAvecValeurImprevue())
+    flux = FluxService(ports).traiter(
+        deposer(monde, [memoire_flux("A"), memoire_flux("B"), memoire_flux("C")]).numero
+    )
+    assert flux.statut is StatutFlux.IN_INTEGRE_PARTIEL
+    a, b, c = rapport(monde, flux)
+    assert (a.issue, b.issue, c.issue) == (
+        IssueReference.INTEGRE,
+        IssueReference.REFUSE,
+        IssueReference.INTEGRE,
+    )
+    (erreur,) = b.erreurs
+    assert (erreur.ligne, erreur.champ) == ("memoires[1]", None)
+    assert erreur.message.startswith("Ce mémoire n'a pas pu être vérifié")
+
+
+class _BlobsEnPanne:
+    """A blob store that fails to write (a full disk): reading still works."""
+
+    def __init__(self, vrai: Any) -> None:
+        self._vrai = vrai
+
+    def deposer(self, contenu: bytes) -> str:
+        raise OSError("disque plein")
+
+    def __getattr__(self, nom: str) -> Any:
+        return getattr(self._vrai, nom)
+
+
+def test_une_panne_du_stockage_n_est_pas_un_refus(monde: Monde) -> None:
+    """The chunk's storage failing propagates: the flux stays to be retried, no mémoire is
+    refused for it."""
+    archive = archive_zip({"A.pdf": PDF + b"A"})
+    depose = deposer(
+        monde,
+        [memoire_flux("A", pieces=[{"fichier": "A.pdf", "type_piece": "AUTRE"}])],
+        pieces=archive,
+    )
+    en_panne = FluxService(
+        attrs.evolve(monde.chorus.ports, blobs=_BlobsEnPanne(monde.chorus.ports.blobs))
+    )
+    with pytest.raises(OSError, match="disque plein"):
+        en_panne.traiter(depose.numero)
+    arrete = monde.chorus.flux.obtenir(monde.gestionnaire.id, depose.numero)
+    assert (arrete.statut, arrete.traites, arrete.refuses) == (StatutFlux.IN_EN_TRAITEMENT, 0, 0)
+    assert rapport(monde, arrete) == ()
+    assert monde.chorus.flux.traiter(depose.numero).statut is StatutFlux.IN_INTEGRE
+
+
+def test_la_reference_est_lue_en_nfc_et_sans_caractere_de_controle(monde: Monde) -> None:
+    decomposee, composee = "Expertise-e\u0301te\u0301", "Expertise-\u00e9t\u00e9"
+    premier = integrer(monde, [memoire_flux(decomposee), memoire_flux("A\x01B")])
+    integre, controle = rapport(monde, premier)
+    assert (integre.issue, integre.reference) == (IssueReference.INTEGRE, composee)
+    assert memoire(monde, integre).entete is not None
+    assert [(e.champ, e.message) for e in controle.erreurs] == [
+        ("reference", "Le texte contient des caractères de contrôle.")
+    ]
+    (encore,) = rapport(monde, integrer(monde, [memoire_flux(composee)]))
+    assert (encore.issue, encore.memoire_id) == (IssueReference.DEJA_INTEGRE, integre.memoire_id)
+    _, double = rapport(
+        monde, integrer(monde, [memoire_flux("Zo\u00e9"), memoire_flux("Zoe\u0301")])
+    )
+    assert [(e.champ, e.ligne) for e in double.erreurs] == [("reference", "memoires[1]")]
+
+
+def test_redeposer_en_envoi_direct_un_fichier_integre_en_brouillons(monde: Monde) -> None:
+    (brouillon,) = rapport(monde, integrer(monde, [memoire_flux("A")]))
+    premier_flux = monde.chorus.flux.lister(
+        monde.gestionnaire.id, monde.structure.id, Pagination()
+    ).elements[0]
+    flux = integrer(monde, [memoire_flux("A")], envoi_direct=True)
+    assert flux.statut is StatutFlux.IN_REJETE
+    (refus,) = rapport(monde, flux)
+    assert [(e.ligne, e.champ) for e in refus.erreurs] == [("memoires[0]", "reference")]
+    assert refus.erreurs[0].message == (
+        f"Le mémoire n° {brouillon.numero_memoire} de cette référence a été intégré comme "
+        f"brouillon par le flux n° {premier_flux.numero} : envoyez-le depuis le portail, ou "
+        "supprimez le brouillon pour le déposer à nouveau."
+    )
+    assert memoire(monde, brouillon).statut is StatutMemoire.BROUILLON
+    # Once sent by hand, the same deposit finds it already there.
+    assert brouillon.memoire_id is not None
+    envoye = monde.chorus.memoires.envoyer(
+        monde.gestionnaire.id, brouillon.memoire_id, attestation_sur_honneur=True
+    )
+    (deja,) = rapport(monde, integrer(monde, [memoire_flux("A")], envoi_direct=True))
+    assert (deja.issue, deja.numero_memoire) == (IssueReference.DEJA_INTEGRE, envoye.numero)
+
+
+def test_le_flux_et_son_rapport_lus_ensemble(monde: Monde) -> None:
+    flux = integrer(monde, [memoire_flux("A"), memoire_flux("B")])
+    lu, entrees = monde.chorus.flux.obtenir_avec_rapport(monde.consultant.id, flux.numero)
+    assert (lu, entrees) == (flux, rapport(monde, flux))
+    with pytest.raises(AccesRefuse):
+        monde.chorus.flux.obtenir_avec_rapport(monde.sans_habilitation.id, flux.numero)
+    with pytest.raises(NonTrouve):
+        monde.chorus.flux.obtenir_avec_rapport(monde.etranger.id, flux.numero)

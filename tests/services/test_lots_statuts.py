@@ -4,6 +4,7 @@ SQLite: once each, in event order, waiting and late events, the report, who may 
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -321,3 +322,121 @@ def test_un_lot_est_melange_sans_changer_le_resultat(monde: Monde) -> None:
         assert ra.statut == rb.statut
         assert ra.statut in (StatutMemoire.REFUSE, StatutMemoire.MIS_EN_PAIEMENT)
         assert [h.statut for h in ra.historique] == [h.statut for h in rb.historique]
+
+
+def test_completer_un_memoire_suspendu_applique_la_certification_qui_attendait(
+    monde: Monde,
+) -> None:
+    memoire = monde.mis_a_disposition()
+    lot = _lot(monde)(memoire, A.SUSPENSION, "S1", 1)(memoire, A.CERTIFICATION, "C1", 2)
+    rapport = _importer(monde, lot)
+    assert [r.issue for r in rapport.resultats] == [ISSUE.APPLIQUE, ISSUE.EN_ATTENTE]
+
+    monde.chorus.memoires.completer(monde.gestionnaire.id, memoire.id, commentaire="Voilà.")
+    relu = _relire(monde, memoire)
+    assert relu.statut is StatutMemoire.CERTIFIE
+    assert relu.historique[-1].reference_evenement == "C1"
+    assert relu.historique[-1].acteur == f"Import de lot de statuts n° {rapport.numero}"
+    assert monde.chorus.lots_statuts.en_attente(monde.comptable.id, Pagination()).total == 0
+    # The batch's own report tells what became of its waiting event.
+    relu_lot = monde.chorus.lots_statuts.obtenir(monde.comptable.id, rapport.numero)
+    assert [r.issue for r in relu_lot.resultats] == [ISSUE.APPLIQUE, ISSUE.APPLIQUE]
+    assert relu_lot.resultats[1].en_attente_depuis == rapport.numero
+
+
+def test_un_evenement_en_attente_refuse_a_l_unite_reste_dans_le_rapport_de_son_lot(
+    monde: Monde,
+) -> None:
+    memoire = monde.evenement(monde.mis_a_disposition(), A.SUSPENSION)
+    rapport = _importer(monde, _lot(monde)(memoire, A.CERTIFICATION, "C9", 1))
+    assert [r.issue for r in rapport.resultats] == [ISSUE.EN_ATTENTE]
+
+    monde.horloge.avancer(timedelta(hours=1))
+    monde.evenement(memoire, A.REFUS)
+    assert monde.chorus.lots_statuts.en_attente(monde.comptable.id, Pagination()).total == 0
+    relu_lot = monde.chorus.lots_statuts.obtenir(monde.comptable.id, rapport.numero)
+    [ligne] = relu_lot.resultats
+    assert (ligne.position, ligne.reference_evenement, ligne.issue) == (
+        "evenements[0]",
+        "C9",
+        ISSUE.REFUSE,
+    )
+    assert ligne.en_attente_depuis == rapport.numero
+    assert "ne pourra plus" in (ligne.message or "")
+    assert (relu_lot.en_attente, relu_lot.refuses) == (0, 1)
+
+
+def test_un_evenement_en_attente_renvoye_qui_s_applique_est_compte_applique(
+    monde: Monde,
+) -> None:
+    memoire = monde.envoye()
+    debut = monde.horloge.maintenant()
+    premier = _importer(monde, Lot(monde, debut)(memoire, A.CERTIFICATION, "C1", 2))
+    second = _importer(
+        monde,
+        Lot(monde, debut)(memoire, A.MISE_A_DISPOSITION, "M1", 1)(
+            memoire, A.CERTIFICATION, "C1", 2
+        ),
+    )
+    assert [(r.position, r.reference_evenement, r.issue) for r in second.resultats] == [
+        ("evenements[0]", "M1", ISSUE.APPLIQUE),
+        ("evenements[1]", "C1", ISSUE.APPLIQUE),
+    ]
+    assert second.resultats[1].en_attente_depuis == premier.numero
+    assert (second.appliques, second.en_attente) == (2, 0)
+    assert _relire(monde, memoire).statut is StatutMemoire.CERTIFIE
+    relu = monde.chorus.lots_statuts.obtenir(monde.comptable.id, premier.numero)
+    assert [r.issue for r in relu.resultats] == [ISSUE.APPLIQUE]
+
+
+def test_le_doublon_d_un_evenement_refuse_ou_en_attente_partage_son_issue(
+    monde: Monde,
+) -> None:
+    memoire = monde.envoye()
+    lot = _lot(monde)(memoire, A.CERTIFICATION, "C1", 2)(memoire, A.CERTIFICATION, "C1", 2)
+    lot(memoire, A.MISE_A_DISPOSITION, "F1", 30 * 24)(memoire, A.MISE_A_DISPOSITION, "F1", 30 * 24)
+    rapport = _importer(monde, lot)
+    assert [(r.issue, r.champ) for r in rapport.resultats] == [
+        (ISSUE.EN_ATTENTE, None),
+        (ISSUE.EN_ATTENTE, None),
+        (ISSUE.REFUSE, "date_evenement"),
+        (ISSUE.REFUSE, "date_evenement"),
+    ]
+    assert "doublon de evenements[0]" in (rapport.resultats[1].message or "")
+    assert "doublon de evenements[2]" in (rapport.resultats[3].message or "")
+    assert monde.chorus.lots_statuts.en_attente(monde.comptable.id, Pagination()).total == 1
+
+
+def test_un_agent_ne_distingue_pas_un_numero_inconnu_d_un_memoire_d_ailleurs(
+    monde: Monde,
+) -> None:
+    memoire = monde.envoye()
+    lot = _lot(monde)(memoire, A.SUSPENSION, "R1", 1)("MJ99999999999", A.SUSPENSION, "R2", 1)
+    rapport = _importer(monde, lot, monde.agent_ailleurs.id)
+    messages = {r.message for r in rapport.resultats}
+    assert messages == {"Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible."}
+    assert {r.champ for r in rapport.resultats} == {"numero_memoire"}
+    # The back office's own system (the command line) gets the precise reason.
+    systeme = _importer(monde, _lot(monde)("MJ99999999999", A.SUSPENSION, "R3", 1))
+    assert systeme.resultats[0].message == "Aucun mémoire ne porte le numéro MJ99999999999."
+
+
+def test_une_panne_technique_refuse_les_evenements_du_memoire_et_garde_le_rapport(
+    monde: Monde, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    premier, second = monde.envoye(), monde.envoye()
+    service = monde.chorus.lots_statuts
+    original = service._traiter_memoire
+
+    def verrouille(numero: str, *args: object) -> object:
+        if numero == second.numero:
+            raise sqlite3.OperationalError("database is locked")
+        return original(numero, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_traiter_memoire", verrouille)
+    lot = _lot(monde)(premier, A.MISE_A_DISPOSITION, "R1", 1)(second, A.MISE_A_DISPOSITION, "R2", 1)
+    rapport = _importer(monde, lot)
+    assert [r.issue for r in rapport.resultats] == [ISSUE.APPLIQUE, ISSUE.REFUSE]
+    assert "réessayez" in (rapport.resultats[1].message or "")
+    assert service.obtenir(monde.comptable.id, rapport.numero) == rapport
+    assert _relire(monde, second).statut is StatutMemoire.ENVOYE

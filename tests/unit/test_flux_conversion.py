@@ -247,6 +247,39 @@ def test_reference_manquante_ou_trop_longue_et_erreurs_du_lecteur() -> None:
     assert resultat.erreurs == (du_lecteur,)
 
 
+def test_la_reference_en_nfc_sans_caractere_de_controle() -> None:
+    assert convertie(lue(reference=" Expertise-e\u0301te\u0301 ")).reference == (
+        "Expertise-\u00e9t\u00e9"
+    )
+    assert premiers_rangs([lue(reference="e\u0301")]) == {"\u00e9": 0}
+    for reference in ("A\x01B", "A\x00B"):
+        # The fast path and the detailed one agree.
+        for en_detail in (False, True):
+            refus = convertir(
+                lue(reference=reference),
+                STRUCTURE,
+                CODES,
+                aujourdhui=AUJOURDHUI,
+                en_detail=en_detail,
+            )
+            assert refus.memoire is None
+            assert [(e.champ, e.message) for e in refus.erreurs] == [
+                ("reference", "Le texte contient des caractères de contrôle.")
+            ]
+
+
+def test_une_valeur_refusee_par_le_lecteur_n_est_pas_dite_manquante() -> None:
+    invalide = "Le texte contient des caractères invalides."
+    du_lecteur = (
+        ErreurFlux("memoires[0]", "juridiction_code", invalide),
+        ErreurFlux("memoires[0].lignes[0]", "quantite", invalide),
+    )
+    resultat = conversion(
+        lue(juridiction_code=None, lignes=(lue_ligne(quantite=None),), erreurs=du_lecteur)
+    )
+    assert resultat.erreurs == du_lecteur
+
+
 def test_un_code_de_referentiel_inconnu_est_refuse() -> None:
     assert erreurs(lue(texte_reference="Z.99", categorie_prestataire="ASTROLOGUE")) == {
         ("memoires[0]", "texte_reference"),

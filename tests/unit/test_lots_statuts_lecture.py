@@ -98,3 +98,21 @@ def test_fichier_illisible(format_: FormatLot, contenu: bytes, extrait: str) -> 
         LIRE(format_, contenu)
     assert extrait in refus.value.message
     assert refus.value.champ == "fichier"
+
+
+def test_json_trop_imbrique_est_illisible() -> None:
+    contenu = b'{"evenements": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+    with pytest.raises(LotIllisible) as refus:
+        LIRE(FormatLot.JSON, contenu)
+    assert "imbrication trop profonde" in refus.value.message
+
+
+def test_csv_positions_apres_un_champ_sur_plusieurs_lignes() -> None:
+    contenu = (
+        "numero_memoire;action;date_evenement;reference_evenement;motif\n"
+        'MJ1;SUSPENSION;2024-05-01;R1;"Pièce\nmanquante\nà fournir"\n'
+        "MJ2;CERTIFICATION;2024-05-02;R2;\n"
+    ).encode()
+    lus = LIRE(FormatLot.CSV, contenu)
+    assert [lu.position for lu in lus] == ["ligne 2", "ligne 5"]
+    assert lus[0].motif == "Pièce\nmanquante\nà fournir"

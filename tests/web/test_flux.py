@@ -300,3 +300,32 @@ def test_les_schemas_des_formats_sont_publies(banc: Banc, chemin: str, type_atte
     else:
         assert b"schema" in reponse.content
         assert b"urn:chorus:flux:memoires:1" in reponse.content
+
+
+def test_le_flux_et_son_rapport_sont_lus_d_une_seule_lecture(
+    cabinet: Cabinet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lone surrogate in the file refuses its mémoire only (the flux ends), and
+    ``GET /flux/{numero}`` reads the flux and its report together, never in two reads that
+    could disagree while a chunk is integrated."""
+    contenu = _flux(_memoire("\ud800"), _memoire("REF-2"))
+    numero = deposer(cabinet, contenu).json()["numero_flux"]
+    (traite,) = cabinet.banc.chorus.flux.traiter_en_attente()
+    assert traite.statut is StatutFlux.IN_INTEGRE_PARTIEL
+
+    def lecture_separee(*_: object) -> None:
+        raise AssertionError("flux and report read apart")
+
+    monkeypatch.setattr(service_flux.FluxService, "obtenir", lecture_separee)
+    monkeypatch.setattr(service_flux.FluxService, "rapport", lecture_separee)
+    lu = lire(cabinet, numero)
+    assert (lu["traites"], lu["integres"], lu["refuses"]) == (2, 1, 1)
+    refuse = lu["rapport"][0]
+    assert refuse["reference"] is None
+    assert [(e["ligne"], e["champ"], e["message"]) for e in refuse["erreurs"]] == [
+        ("memoires[0]", "reference", "Le texte contient des caractères invalides.")
+    ]
+    reponse = cabinet.client.get(
+        f"/flux/{numero}", headers={**cabinet.gestionnaire, "Accept": "text/csv"}
+    )
+    assert reponse.status_code == 200, reponse.text

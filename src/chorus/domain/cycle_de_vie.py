@@ -65,6 +65,9 @@ def rang_du_curseur(structure_id: str, valeur: str | None) -> int:
     rang_texte, _, structure = reste.partition(":")
     if prefixe != _PREFIXE or not rang_texte.isascii() or not rang_texte.isdigit():
         raise _mal_forme()
+    # A forged rank beyond SQLite's integers would overflow the query: never given.
+    if len(rang_texte) > 19 or int(rang_texte) > 2**63 - 1:
+        raise _mal_forme()
     if structure != structure_id:
         raise ValidationError(
             "Ce curseur a été donné pour le cycle de vie d'une autre structure : reprenez "

@@ -254,6 +254,39 @@ class EvenementEnAttente:
     date_reception: datetime
 
 
+def resultat_differe(
+    attente: EvenementEnAttente,
+    issue: IssueEvenement,
+    *,
+    champ: str | None = None,
+    message: str | None = None,
+) -> ResultatEvenement:
+    """The report line of a waiting event that applied or was refused at last."""
+    return ResultatEvenement(
+        position=attente.position,
+        numero_memoire=attente.numero_memoire,
+        reference_evenement=attente.evenement.reference,
+        action=attente.evenement.action.value,
+        issue=issue,
+        champ=champ,
+        message=(f"{message} " if message else f"{issue.libelle} ")
+        + f"(en attente depuis le lot n° {attente.numero_lot})",
+        en_attente_depuis=attente.numero_lot,
+    )
+
+
+def avec_issue_differee(lot: LotStatuts, resultat: ResultatEvenement) -> LotStatuts:
+    """`lot` whose line still waiting at `resultat.position` now reads its final outcome
+    (so that the batch's own report tells what became of it); `lot` itself if no such line
+    waits."""
+    lignes = list(lot.resultats)
+    for rang, ligne in enumerate(lignes):
+        if ligne.position == resultat.position and ligne.issue is IssueEvenement.EN_ATTENTE:
+            lignes[rang] = resultat
+            return attrs.evolve(lot, resultats=tuple(lignes))
+    return lot
+
+
 def acteur_du_systeme(numero: str) -> str:
     """How a history names the back-office system importing batch `numero`."""
     return f"Import de lot de statuts n° {numero}"

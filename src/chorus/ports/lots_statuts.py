@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from chorus.domain.lots_statuts import EvenementEnAttente, EvenementLu, FormatLot, LotStatuts
+from chorus.domain.lots_statuts import (
+    EvenementEnAttente,
+    EvenementLu,
+    FormatLot,
+    LotStatuts,
+    ResultatEvenement,
+)
 from chorus.ports.requetes import Page, Pagination
 
 
@@ -41,6 +47,12 @@ class LotStatutsRepository(Protocol):
 
     def retirer_de_l_attente(self, evenement_id: str) -> None:
         """Forget a waiting event (applied or refused at last); nothing if there is none."""
+        ...
+
+    def noter_issue_differee(self, numero_lot: str, resultat: ResultatEvenement) -> None:
+        """Write in batch `numero_lot`'s report the final outcome of its event waiting at
+        `resultat.position` (`lots_statuts.avec_issue_differee`); nothing if that batch is
+        not stored or that line no longer waits."""
         ...
 
     def en_attente(

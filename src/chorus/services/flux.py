@@ -15,6 +15,7 @@ process left it at, and the one that finds it moved on stops.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
 import attrs
 
@@ -28,7 +29,9 @@ from chorus.domain.errors import (
 )
 from chorus.domain.flux.conversion import (
     CodesReferentiels,
+    Conversion,
     MemoireConvertie,
+    cle_de_reference,
     convertir,
     empreinte_memoire,
 )
@@ -46,6 +49,7 @@ from chorus.domain.memoire import Memoire
 from chorus.domain.numerotation import numero_brouillon, sequence_brouillon
 from chorus.domain.organisation import Application, Profil, Structure
 from chorus.domain.pieces import PieceJointe
+from chorus.domain.statuts import StatutMemoire
 from chorus.domain.textes import texte_obligatoire
 from chorus.ports.depots import UnitOfWork
 from chorus.ports.flux import LecteurFlux
@@ -104,9 +108,19 @@ def _refus(lue: MemoireLue, erreurs: Sequence[ErreurFlux]) -> ResultatReference:
 
 
 def _reference(lue: MemoireLue) -> str | None:
-    if lue.reference is None or not lue.reference.strip():
-        return None
-    return lue.reference.strip()
+    # The registry's key: the reference exactly as the conversion stores it (NFC…).
+    return cle_de_reference(lue.reference)
+
+
+def _erreur_inattendue(lue: MemoireLue) -> ErreurFlux:
+    """The refusal of a mémoire whose checking failed otherwise than by a rule of the
+    domain (a value no check foresaw): that mémoire alone is refused, never the flux."""
+    return ErreurFlux(
+        ligne=lue.position,
+        champ=None,
+        message="Ce mémoire n'a pas pu être vérifié : une de ses valeurs est illisible. "
+        "Corrigez-la, ou signalez ce fichier au support s'il vous semble correct.",
+    )
 
 
 def _erreur_du_memoire(lue: MemoireLue, erreur: DomainError) -> ErreurFlux:
@@ -362,9 +376,7 @@ class FluxService:
     ) -> tuple[list[ResultatReference], list[Memoire], list[ReferenceIntegree]]:
         structure = uow.structures.obtenir(flux.structure_id)
         aujourdhui = self._p.clock.aujourdhui()
-        conversions = [
-            convertir(lue, structure, contexte.codes, aujourdhui=aujourdhui) for lue in lot
-        ]
+        conversions = [self._convertir(lue, structure, contexte, aujourdhui) for lue in lot]
         registre = uow.flux.references(
             structure.id, [c.memoire.reference for c in conversions if c.memoire is not None]
         )
@@ -372,26 +384,43 @@ class FluxService:
         issues: list[ResultatReference | _Accepte] = []
         habilitations: dict[str | None, DomainError | object | None] = {}
         for lue, conversion in zip(lot, conversions, strict=True):
-            erreurs = list(conversion.erreurs)
-            erreurs.extend(self._hors_du_fichier(lue, structure, contexte))
             convertie = conversion.memoire
-            if erreurs or convertie is None:
-                issues.append(_refus(lue, erreurs))
+            try:
+                # Pure checks only: an unforeseen error there refuses this mémoire alone. The
+                # chunk's storage work stays outside, so that a storage failure propagates
+                # and the chunk is retried rather than its mémoires refused.
+                erreurs = list(conversion.erreurs)
+                erreurs.extend(self._hors_du_fichier(lue, structure, contexte))
+                if erreurs or convertie is None:
+                    issues.append(_refus(lue, erreurs))
+                    continue
+                pieces, erreurs = self._pieces(convertie, contexte.pieces)
+                if erreurs:
+                    issues.append(_refus(lue, erreurs))
+                    continue
+                empreinte = empreinte_memoire(convertie, [p.sha256 for p, _ in pieces])
+            except Exception:
+                issues.append(_refus(lue, [_erreur_inattendue(lue)]))
                 continue
-            pieces, erreurs = self._pieces(convertie, contexte.pieces)
-            if erreurs:
-                issues.append(_refus(lue, erreurs))
-                continue
-            empreinte = empreinte_memoire(convertie, [p.sha256 for p, _ in pieces])
             deja = registre.get(convertie.reference)
             if deja is not None:
-                issues.append(self._deja(lue, convertie, deja, empreinte))
+                issues.append(self._deja(uow, flux, lue, convertie, deja, empreinte))
                 continue
             try:
-                memoire = self._construire(uow, flux, structure, convertie, pieces, habilitations)
+                brouillon = self._brouillon(flux, structure, convertie, pieces, habilitations)
             except DomainError as erreur:
                 issues.append(_refus(lue, [_erreur_du_memoire(lue, erreur)]))
                 continue
+            except Exception:
+                issues.append(_refus(lue, [_erreur_inattendue(lue)]))
+                continue
+            memoire = brouillon
+            if flux.envoi_direct:
+                try:
+                    memoire = self._envoyer(uow, flux, structure, brouillon)
+                except DomainError as erreur:
+                    issues.append(_refus(lue, [_erreur_du_memoire(lue, erreur)]))
+                    continue
             for _, contenu in pieces:
                 self._p.blobs.deposer(contenu)
             issues.append(_Accepte(lue, convertie.reference, empreinte, memoire))
@@ -494,13 +523,43 @@ class FluxService:
             pieces.append((piece, contenu))
         return pieces, erreurs
 
+    def _convertir(
+        self, lue: MemoireLue, structure: Structure, contexte: _Contexte, aujourdhui: date
+    ) -> Conversion:
+        try:
+            return convertir(lue, structure, contexte.codes, aujourdhui=aujourdhui)
+        except Exception:
+            # The conversion is pure: whatever it raises concerns this mémoire only.
+            return Conversion(None, (_erreur_inattendue(lue),))
+
     def _deja(
         self,
+        uow: UnitOfWork,
+        flux: Flux,
         lue: MemoireLue,
         convertie: MemoireConvertie,
         deja: ReferenceIntegree,
         empreinte: str,
     ) -> ResultatReference:
+        if (
+            deja.empreinte == empreinte
+            and flux.envoi_direct
+            and uow.memoires.obtenir(deja.memoire_id).statut is StatutMemoire.BROUILLON
+        ):
+            # Reporting it « déjà intégré » would let the depositor believe it sent.
+            return _refus(
+                lue,
+                [
+                    ErreurFlux(
+                        ligne=lue.position,
+                        champ="reference",
+                        message=f"Le mémoire n° {deja.numero_memoire} de cette référence a "
+                        f"été intégré comme brouillon par le flux n° {deja.flux_numero} : "
+                        "envoyez-le depuis le portail, ou supprimez le brouillon pour le "
+                        "déposer à nouveau.",
+                    )
+                ],
+            )
         if deja.empreinte == empreinte:
             return ResultatReference(
                 rang=lue.rang,
@@ -522,18 +581,17 @@ class FluxService:
             ],
         )
 
-    def _construire(
+    def _brouillon(
         self,
-        uow: UnitOfWork,
         flux: Flux,
         structure: Structure,
         convertie: MemoireConvertie,
         pieces: Sequence[tuple[PieceJointe, bytes]],
         habilitations: dict[str | None, DomainError | object | None],
     ) -> Memoire:
-        """The mémoire as a hand-entered one would be: a draft with its lines and pièces —
-        numbered by the caller (its number is empty here) — or, when the flux asks for it,
-        sent at once. `DomainError` at the first rule broken."""
+        """The mémoire as a hand-entered draft would be, with its lines and pièces — its
+        number still empty — checked for sending when the flux asks for it; no storage is
+        touched. `DomainError` at the first rule broken."""
         entete = convertie.entete
         refus = habilitations.get(entete.service_id, _A_VERIFIER)
         if refus is _A_VERIFIER:
@@ -564,12 +622,18 @@ class FluxService:
         brouillon = attrs.evolve(brouillon, lignes=convertie.lignes)
         for piece, _ in pieces:
             brouillon = brouillon.joindre_piece(piece)
-        if not flux.envoi_direct:
-            return brouillon
-        # Sending needs the draft's number now; a mémoire refused by `verifier_envoi` takes
-        # none.
+        if flux.envoi_direct:
+            brouillon.verifier_envoi(
+                aujourdhui=self._p.clock.aujourdhui(), attestation_sur_honneur=True
+            )
+        return brouillon
+
+    def _envoyer(
+        self, uow: UnitOfWork, flux: Flux, structure: Structure, brouillon: Memoire
+    ) -> Memoire:
+        """The checked draft numbered and sent in `uow` (a mémoire refused by
+        `verifier_envoi` never gets here, so takes no number)."""
         aujourdhui = self._p.clock.aujourdhui()
-        brouillon.verifier_envoi(aujourdhui=aujourdhui, attestation_sur_honneur=True)
         numero = numero_brouillon(
             aujourdhui.year, uow.sequences.suivant(sequence_brouillon(aujourdhui.year))
         )
@@ -604,6 +668,15 @@ class FluxService:
         with self._p.uow.lecture() as uow:
             flux = self._visible(uow, acteur_id, numero)
             return tuple(uow.flux.resultats(flux.id))
+
+    def obtenir_avec_rapport(
+        self, acteur_id: str, numero: str
+    ) -> tuple[Flux, tuple[ResultatReference, ...]]:
+        """The flux and its report read together, so that they agree (`traites` and the
+        counters against the entries) even while a chunk is being integrated."""
+        with self._p.uow.lecture() as uow:
+            flux = self._visible(uow, acteur_id, numero)
+            return flux, tuple(uow.flux.resultats(flux.id))
 
     def lister(self, acteur_id: str, structure_id: str, pagination: Pagination) -> Page[Flux]:
         """The structure's flux, the latest deposit first."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from chorus.domain.errors import AccesRefuse, DomainError, NonTrouve, ValidationError
 from chorus.domain.lots_statuts import (
     SEQUENCE_LOTS,
@@ -31,6 +33,7 @@ from chorus.domain.lots_statuts import (
     lire_evenement,
     meme_contenu,
     numero_lot,
+    resultat_differe,
 )
 from chorus.domain.memoire import Memoire
 from chorus.domain.statuts import StatutMemoire
@@ -47,6 +50,11 @@ MAXIMUM_EVENEMENTS = 100_000
 
 _DU_LOT = "lot:"
 _EN_ATTENTE = "attente:"
+
+_ERREUR_TECHNIQUE = (
+    "Erreur technique pendant le traitement de ce mémoire (rien n'a été appliqué) : "
+    "réessayez en important le lot de nouveau."
+)
 
 
 def _perimetre(agent: Utilisateur) -> frozenset[str] | None:
@@ -175,17 +183,12 @@ class LotsStatutsService:
         for evenement in valides:
             par_reference.setdefault(evenement.evenement.reference, []).append(evenement)
         par_memoire: dict[str, list[EvenementDeLot]] = {}
+        doublons: list[tuple[EvenementDeLot, EvenementDeLot]] = []
         for reference, memes in par_reference.items():
             premier = memes[0]
             if all(meme_contenu(premier, autre) for autre in memes[1:]):
                 par_memoire.setdefault(premier.numero_memoire, []).append(premier)
-                for doublon in memes[1:]:
-                    resultats[doublon.position] = _resultat(
-                        doublon,
-                        IssueEvenement.DEJA_APPLIQUE,
-                        message=f"Doublon de {premier.position} dans ce lot : pris en compte "
-                        "une seule fois.",
-                    )
+                doublons.extend((doublon, premier) for doublon in memes[1:])
             else:
                 for evenement in memes:
                     resultats[evenement.position] = _refus(
@@ -201,9 +204,37 @@ class LotsStatutsService:
             except DomainError as erreur:
                 du_lot = [_refus(e.position, e, erreur) for e in evenements]
                 des_anciens = []
+            except Exception:
+                # A technical failure (a locked database…) rolled this mémoire's unit of work
+                # back: its events are reported refused, the others' stand, and the report is
+                # stored all the same, so that the batch's number always has one.
+                du_lot = [
+                    _resultat(e, IssueEvenement.REFUSE, message=_ERREUR_TECHNIQUE)
+                    for e in evenements
+                ]
+                des_anciens = []
             for resultat in du_lot:
                 resultats[resultat.position] = resultat
             anciens.extend(des_anciens)
+        # A copy repeated in the batch shares its first copy's outcome (refused, waiting…);
+        # once the first applied, the copy is « déjà appliqué »: applied once, counted once.
+        for doublon, premier in doublons:
+            issue = resultats[premier.position]
+            if issue.issue is IssueEvenement.APPLIQUE:
+                resultats[doublon.position] = _resultat(
+                    doublon,
+                    IssueEvenement.DEJA_APPLIQUE,
+                    message=f"Doublon de {premier.position} dans ce lot : pris en compte une "
+                    "seule fois.",
+                )
+            else:
+                resultats[doublon.position] = _resultat(
+                    doublon,
+                    issue.issue,
+                    champ=issue.champ,
+                    message=(f"{issue.message} " if issue.message else "")
+                    + f"(doublon de {premier.position} dans ce lot)",
+                )
 
         lot = LotStatuts(
             id=self._p.ids.nouveau(),
@@ -250,8 +281,13 @@ class LotsStatutsService:
         with self._p.uow as uow:
             memoire = uow.memoires.par_numero(numero_memoire)
             if memoire is None:
+                # An agent learns no more of a number outside their juridictions than of one
+                # that does not exist; the back office's own system gets the precise reason.
                 erreur = NonTrouve(
-                    f"Aucun mémoire ne porte le numéro {numero_memoire}.", champ="numero_memoire"
+                    f"Aucun mémoire ne porte le numéro {numero_memoire}."
+                    if agent is None
+                    else "Introuvable : ce mémoire n'existe pas ou ne vous est pas accessible.",
+                    champ="numero_memoire",
                 )
                 return [_refus(e.position, e, erreur) for e in evenements], []
             try:
@@ -262,6 +298,8 @@ class LotsStatutsService:
             par_reference = {a.evenement.reference: a for a in attentes.values()}
             candidats: list[Candidat] = []
             du_lot_par_cle: dict[str, EvenementDeLot] = {}
+            # Events of this batch re-sending one already waiting: they share its outcome.
+            renvois: dict[str, list[EvenementDeLot]] = {}
             for evenement in evenements:
                 action = evenement.evenement.action
                 role = ROLE_PAR_INTERVENANT[INTERVENANT_PAR_ACTION[action]]
@@ -281,14 +319,7 @@ class LotsStatutsService:
                 attente = par_reference.get(evenement.evenement.reference)
                 if attente is not None:
                     if attente.evenement == evenement.evenement:
-                        du_lot.append(
-                            _resultat(
-                                evenement,
-                                IssueEvenement.EN_ATTENTE,
-                                message="Déjà en attente depuis le lot n° "
-                                f"{attente.numero_lot} ({attente.position}).",
-                            )
-                        )
+                        renvois.setdefault(attente.id, []).append(evenement)
                     else:
                         du_lot.append(
                             _refus(
@@ -312,24 +343,30 @@ class LotsStatutsService:
             for issue in deroulement.issues:
                 if issue.cle.startswith(_EN_ATTENTE):
                     attente = attentes[issue.cle.removeprefix(_EN_ATTENTE)]
+                    renvoyes = renvois.get(attente.id, [])
                     if issue.issue is IssueEvenement.EN_ATTENTE:
+                        du_lot.extend(
+                            _resultat(
+                                renvoye,
+                                IssueEvenement.EN_ATTENTE,
+                                message="Déjà en attente depuis le lot n° "
+                                f"{attente.numero_lot} ({attente.position}).",
+                            )
+                            for renvoye in renvoyes
+                        )
                         continue
                     uow.lots_statuts.retirer_de_l_attente(attente.id)
-                    anciens.append(
-                        ResultatEvenement(
-                            position=attente.position,
-                            numero_memoire=attente.numero_memoire,
-                            reference_evenement=attente.evenement.reference,
-                            action=attente.evenement.action.value,
-                            issue=issue.issue,
-                            champ=issue.champ,
-                            message=(
-                                f"{issue.message} " if issue.message else f"{issue.issue.libelle} "
-                            )
-                            + f"(en attente depuis le lot n° {attente.numero_lot})",
-                            en_attente_depuis=attente.numero_lot,
-                        )
+                    differe = resultat_differe(
+                        attente, issue.issue, champ=issue.champ, message=issue.message
                     )
+                    uow.lots_statuts.noter_issue_differee(attente.numero_lot, differe)
+                    if renvoyes:
+                        # Its line in this batch is the re-sent one's: counted once.
+                        du_lot.extend(
+                            attrs.evolve(differe, position=renvoye.position) for renvoye in renvoyes
+                        )
+                    else:
+                        anciens.append(differe)
                     continue
                 evenement = du_lot_par_cle[issue.cle]
                 du_lot.append(

@@ -29,6 +29,7 @@ from chorus.domain.pieces import PieceJointe, TypePiece
 from chorus.ports.depots import UnitOfWork
 from chorus.services.activite import noter_activite
 from chorus.services.contexte import Ports, libelle_acteur, verifier_version
+from chorus.services.evenements_en_attente import reprendre_en_attente
 
 _OBJET = "ce mémoire"
 
@@ -200,8 +201,12 @@ class MemoireService:
         memoire_id: str,
         version_attendue: int | None,
         changement: Callable[[Memoire, _Contexte], Memoire],
+        *,
+        reprendre_attentes: bool = False,
     ) -> Memoire:
-        """One transaction: load, check the habilitation and the version, change, save."""
+        """One transaction: load, check the habilitation and the version, change, save.
+        `reprendre_attentes`: the change may let events of a batch waiting for the mémoire
+        apply (`lots_statuts`), tried in that same transaction."""
         with self._p.uow as uow:
             memoire, structure = self._charger(uow, acteur_id, memoire_id, Profil.MODIFICATION)
             verifier_version(memoire.version, version_attendue)
@@ -209,6 +214,8 @@ class MemoireService:
                 structure, self._acteur(uow, acteur_id), self._p.clock.maintenant()
             )
             change = changement(memoire, contexte).modifie_le(contexte.maintenant)
+            if reprendre_attentes:
+                change, _ = reprendre_en_attente(uow, change, contexte.maintenant)
             enregistre = uow.memoires.enregistrer(change)
             # A draft's edits add no history entry: only « compléter » and « abandonner » note.
             noter_activite(uow, memoire, enregistre)
@@ -471,6 +478,8 @@ class MemoireService:
             lambda m, c: m.completer(
                 commentaire=commentaire, acteur=c.acteur, maintenant=c.maintenant
             ),
+            # A certification sent while the mémoire was suspended waits for this answer.
+            reprendre_attentes=True,
         )
 
     def abandonner(

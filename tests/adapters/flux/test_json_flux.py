@@ -348,3 +348,34 @@ def test_aller_retour_json_les_valeurs_sont_rendues_telles_qu_ecrites(memoires: 
         ] == [tuple(_attendu(p.get(c)) for c in CHAMPS_PIECE) for p in pieces]
     # Written back (every value now a text) and read again: the very same mémoires.
     assert lire_json(json.dumps(_reecrire(lus)).encode()) == lus
+
+
+def test_un_caractere_invalide_est_refuse_a_son_champ() -> None:
+    """A lone surrogate (``"\\ud800"``: no character, not writable as UTF-8) is refused
+    where it stands, for its mémoire only; a well-formed pair is one character."""
+    invalide = "Le texte contient des caractères invalides."
+    fautif, sain = lire(
+        {
+            "reference": "\ud800",
+            "commentaire": "note \udfff",
+            "\ud800x": "1",
+            "lignes": [{"quantite": "\ud800", "frais_divers": [{"libelle": "\udc00"}]}],
+            "pieces": [{"fichier": "\ud800.pdf"}],
+        },
+        {"reference": "R-\U0001f600", "commentaire": "été"},
+    )
+    assert fautif.reference is None
+    assert [(e.ligne, e.champ, e.message) for e in fautif.erreurs] == [
+        ("memoires[0]", "reference", invalide),
+        ("memoires[0]", "commentaire", invalide),
+        ("memoires[0]", "?x", "Champ inconnu « ?x »."),
+        ("memoires[0].lignes[0]", "quantite", invalide),
+        ("memoires[0].lignes[0].frais_divers[0]", "libelle", invalide),
+        ("memoires[0].pieces[0]", "fichier", invalide),
+    ]
+    for erreur in fautif.erreurs:
+        # Every message and field can be stored and shown.
+        (erreur.ligne + (erreur.champ or "") + erreur.message).encode("utf-8")
+    assert (sain.reference, sain.entete["commentaire"], sain.erreurs) == ("R-\U0001f600", "été", ())
+    with pytest.raises(FichierIllisible, match="« \\? » à la racine"):
+        lire_json(b'{"version": "1.0", "\\ud800": 1, "memoires": []}')

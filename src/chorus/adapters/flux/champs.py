@@ -60,8 +60,25 @@ text travels into the conversion or into the messages of a report."""
 _EXTRAIT = 40
 
 
+TEXTE_INVALIDE = "Le texte contient des caractères invalides."
+
+
+def est_invalide(valeur: str) -> bool:
+    """Whether `valeur` holds a lone surrogate (JSON's ``"\\ud800"``): no character, it
+    cannot be written as UTF-8, so neither stored nor quoted in a report."""
+    if valeur.isascii():
+        return False
+    try:
+        valeur.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def extrait(valeur: str) -> str:
-    """A value short enough to quote in a message."""
+    """A value short enough to quote in a message (a lone surrogate shown as « ? »)."""
+    if est_invalide(valeur):
+        valeur = valeur.encode("utf-8", "replace").decode("utf-8")
     if len(valeur) <= _EXTRAIT:
         return valeur
     return valeur[: _EXTRAIT - 1] + "…"
@@ -77,8 +94,8 @@ def champ_inconnu(position: str, nom: str, connus: tuple[str, ...]) -> ErreurFlu
 def champ_en_double(position: str, nom: str) -> ErreurFlux:
     return ErreurFlux(
         position,
-        nom,
-        f"Le champ « {nom} » est donné plusieurs fois : une seule valeur est permise.",
+        extrait(nom),
+        f"Le champ « {extrait(nom)} » est donné plusieurs fois : une seule valeur est permise.",
     )
 
 
@@ -91,12 +108,15 @@ def trop_long(position: str, champ: str | None) -> ErreurFlux:
 
 
 def texte(brut: str, position: str, champ: str, erreurs: list[ErreurFlux]) -> str | None:
-    """`brut` trimmed, None when blank; a value beyond the maximum length is reported in
-    `erreurs` (and read as None)."""
+    """`brut` trimmed, None when blank; a value beyond the maximum length or holding an
+    invalid character is reported in `erreurs` (and read as None)."""
     valeur = brut.strip()
     if not valeur:
         return None
     if len(valeur) > LONGUEUR_MAXIMUM_VALEUR:
         erreurs.append(trop_long(position, champ))
+        return None
+    if est_invalide(valeur):
+        erreurs.append(ErreurFlux(position, champ, TEXTE_INVALIDE))
         return None
     return valeur

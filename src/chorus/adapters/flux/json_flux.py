@@ -140,7 +140,8 @@ def lire_json(contenu: bytes) -> list[MemoireLue]:
             )
     if isinstance(document, _ObjetAvecDoublons):
         raise FichierIllisible(
-            f"Le champ « {document.doublons[0]} » est donné plusieurs fois à la racine du document."
+            f"Le champ « {extrait(document.doublons[0])} » est donné plusieurs fois à la "
+            "racine du document."
         )
     version = document.get("version")
     if version is None:
@@ -207,8 +208,9 @@ def _memoire(rang: int, brut: Any) -> MemoireLue:
     pieces: tuple[PieceLue, ...] = ()
     for nom, valeur in brut.items():
         if nom in _ENTETE:
-            # `_scalaire`, inlined for the common case: run for every value of the file.
-            if type(valeur) is str and len(valeur) <= LONGUEUR_MAXIMUM_VALEUR:
+            # `_scalaire`, inlined for the common case: run for every value of the file. A
+            # non-ASCII text takes `_scalaire`, which refuses lone surrogates (« \ud800 »).
+            if type(valeur) is str and valeur.isascii() and len(valeur) <= LONGUEUR_MAXIMUM_VALEUR:
                 entete[nom] = valeur.strip() or None
             else:
                 entete[nom] = _scalaire(valeur, position, nom, erreurs)
@@ -244,7 +246,7 @@ def _ligne(position: str, brut: Any, erreurs: list[ErreurFlux]) -> LigneLue:
     frais: list[tuple[str | None, str | None]] = []
     for nom, valeur in brut.items():
         if nom in _LIGNE:
-            if type(valeur) is str and len(valeur) <= LONGUEUR_MAXIMUM_VALEUR:
+            if type(valeur) is str and valeur.isascii() and len(valeur) <= LONGUEUR_MAXIMUM_VALEUR:
                 valeurs[nom] = valeur.strip() or None
             else:
                 valeurs[nom] = _scalaire(valeur, position, nom, erreurs)

@@ -64,6 +64,11 @@ def _lire_json(texte: str) -> list[EvenementLu]:
             f"Le fichier n'est pas un document JSON valide (ligne {erreur.lineno}, colonne "
             f"{erreur.colno} : {erreur.msg})."
         ) from None
+    except RecursionError:
+        # Nesting deeper than the parser's stack: no batch is shaped like that.
+        raise LotIllisible(
+            "Le fichier n'est pas un document JSON valide (imbrication trop profonde)."
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("evenements"), list):
         raise LotIllisible(
             "Le document JSON doit être un objet dont le champ « evenements » est la liste "
@@ -119,7 +124,13 @@ def _lire_csv(texte: str) -> list[EvenementLu]:
                 f"Colonne obligatoire absente de l'en-tête du CSV : « {manquantes[0]} »."
             )
         lus: list[EvenementLu] = []
-        for numero, cellules in enumerate(lignes, start=2):
+        while True:
+            # The row starts on the line after the previous row's last one: a quoted field
+            # may hold line breaks, so rows and the file's lines differ.
+            numero = lignes.line_num + 1
+            cellules = next(lignes, None)
+            if cellules is None:
+                break
             if not any(c.strip() for c in cellules):
                 continue
             position = f"ligne {numero}"

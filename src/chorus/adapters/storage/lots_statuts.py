@@ -7,7 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from chorus.domain.errors import Conflit, NonTrouve
-from chorus.domain.lots_statuts import EvenementEnAttente, LotStatuts, ordre_evenement
+from chorus.domain.lots_statuts import (
+    EvenementEnAttente,
+    LotStatuts,
+    ResultatEvenement,
+    avec_issue_differee,
+    ordre_evenement,
+)
 from chorus.ports.requetes import Page, Pagination
 
 
@@ -75,6 +81,14 @@ class LotsStatutsParParcours:
             (e for e in self._attentes() if e.memoire_id == memoire_id),
             key=lambda e: (*ordre_evenement(e.evenement), e.id),
         )
+
+    def noter_issue_differee(self, numero_lot: str, resultat: ResultatEvenement) -> None:
+        for lot in self._lots():
+            if lot.numero == numero_lot:
+                nouveau = avec_issue_differee(lot, resultat)
+                if nouveau is not lot:
+                    self._poser_lot(nouveau)
+                return
 
     def retirer_de_l_attente(self, evenement_id: str) -> None:
         if any(e.id == evenement_id for e in self._attentes()):

@@ -101,6 +101,22 @@ class Conversion:
     erreurs: tuple[ErreurFlux, ...]
 
 
+def lire_reference(valeur: str | None) -> str:
+    """The prestataire's reference of a mémoire as it is compared and stored: trimmed, in
+    NFC (two spellings of « é » are one reference), without control characters, at most
+    50 characters; `ValidationError` on `reference` otherwise."""
+    return texte_obligatoire(valeur, "reference", maximum=LONGUEUR_MAXIMUM_REFERENCE)
+
+
+def cle_de_reference(valeur: str | None) -> str | None:
+    """The reference as `lire_reference` reads it, or None when it is refused (its mémoire
+    is then refused by the conversion)."""
+    try:
+        return lire_reference(valeur)
+    except ValidationError:
+        return None
+
+
 def normaliser_iban(valeur: str) -> str:
     """An IBAN as compared: without spaces, upper case."""
     return _ESPACES.sub("", valeur).upper()
@@ -148,6 +164,18 @@ class _Collecte:
     def ajouter(self, position: str, champ: str | None, message: str) -> None:
         self.erreurs.append(ErreurFlux(ligne=position, champ=champ, message=message))
 
+    def manque(self, position: str, champ: str) -> None:
+        """« Ce champ est obligatoire », unless the reader already refused the value it
+        could not read (too long, invalid characters…): one error per field."""
+        complet = f"{position}.{champ}"
+        for erreur in self.erreurs:
+            if erreur.champ is not None and (
+                (erreur.ligne == position and erreur.champ == champ)
+                or f"{erreur.ligne}.{erreur.champ}" == complet
+            ):
+                return
+        self.ajouter(position, champ, "Ce champ est obligatoire.")
+
     def essayer(self, position: str, champ: str | None, fonction: Callable[[], _T]) -> _T | None:
         """`fonction()`, or None with its refusal noted under `champ` (or the error's)."""
         try:
@@ -162,7 +190,7 @@ def _obligatoire(
 ) -> str | None:
     valeur = valeurs.get(champ)
     if valeur is None or not valeur.strip():
-        collecte.ajouter(position, champ, "Ce champ est obligatoire.")
+        collecte.manque(position, champ)
         return None
     return valeur
 
@@ -188,7 +216,10 @@ def _entete(
     textes: dict[str, str | None] = {}
     for champ, maximum, requis in _TEXTES_ENTETE:
         valeur = valeurs.get(champ)
-        if requis:
+        if requis and (valeur is None or not valeur.strip()):
+            textes[champ] = None
+            collecte.manque(position, champ)
+        elif requis:
             textes[champ] = collecte.essayer(
                 position,
                 champ,
@@ -250,6 +281,8 @@ def _entete(
     coordonnee_id = _coordonnee(lue, structure, collecte)
     if len(collecte.erreurs) > avant or type_tva is None:
         return None
+    if any(textes[champ] is None for champ, _, requis in _TEXTES_ENTETE if requis):
+        return None  # refused by the reader already (see `_Collecte.manque`)
     categorie = textes["categorie_prestataire"]
     espace = structure.espace_frais_de_justice
     if categorie is None and espace is not None:
@@ -376,9 +409,9 @@ def _ligne(
     for index, (libelle, montant) in enumerate(ligne.frais_divers):
         champ = f"frais_divers[{index}]"
         if libelle is None or not libelle.strip():
-            collecte.ajouter(position, f"{champ}.libelle", "Ce champ est obligatoire.")
+            collecte.manque(position, f"{champ}.libelle")
         if montant is None or not montant.strip():
-            collecte.ajouter(position, f"{champ}.montant", "Ce champ est obligatoire.")
+            collecte.manque(position, f"{champ}.montant")
             continue
         lu = collecte.essayer(
             position, f"{champ}.montant", partial(en_decimal, montant, f"{champ}.montant")
@@ -435,10 +468,10 @@ def _piece(piece: PieceLue, nombre_de_lignes: int, collecte: _Collecte) -> Piece
     avant = len(collecte.erreurs)
     fichier = piece.fichier.strip() if piece.fichier is not None else ""
     if not fichier:
-        collecte.ajouter(position, "fichier", "Ce champ est obligatoire.")
+        collecte.manque(position, "fichier")
     type_piece: TypePiece | None = None
     if piece.type_piece is None or not piece.type_piece.strip():
-        collecte.ajouter(position, "type_piece", "Ce champ est obligatoire.")
+        collecte.manque(position, "type_piece")
     else:
         try:
             type_piece = TypePiece(piece.type_piece.strip().upper())
@@ -468,7 +501,7 @@ def _piece(piece: PieceLue, nombre_de_lignes: int, collecte: _Collecte) -> Piece
                 f"({nombre_de_lignes} ligne(s) dans le fichier).",
             )
             numero_ligne = None
-    if len(collecte.erreurs) > avant or type_piece is None:
+    if len(collecte.erreurs) > avant or type_piece is None or not fichier:
         return None
     return PieceAnnoncee(position, fichier, type_piece, designation, numero_ligne)
 
@@ -528,9 +561,7 @@ def _vite(
     only."""
     if lue.erreurs or len(lue.lignes) > NOMBRE_MAXIMUM_DE_LIGNES:
         raise _Refus
-    reference = lue.reference.strip() if lue.reference is not None else ""
-    if not reference or len(reference) > LONGUEUR_MAXIMUM_REFERENCE:
-        raise _Refus
+    reference = lire_reference(lue.reference)
     valeurs = lue.entete
     try:
         type_tva = TypeTva(_texte(valeurs, "type_tva").strip().upper())
@@ -612,17 +643,13 @@ def convertir(
             pass
     collecte = _Collecte()
     collecte.erreurs.extend(lue.erreurs)
-    reference = lue.reference.strip() if lue.reference is not None else ""
-    if not reference:
-        if not any(e.champ == "reference" for e in lue.erreurs):
-            collecte.ajouter(lue.position, "reference", "Ce champ est obligatoire.")
-    elif len(reference) > LONGUEUR_MAXIMUM_REFERENCE:
-        collecte.ajouter(
-            lue.position,
-            "reference",
-            f"La référence ne peut pas dépasser {LONGUEUR_MAXIMUM_REFERENCE} caractères "
-            f"({len(reference)} saisis).",
-        )
+    reference = ""
+    try:
+        reference = lire_reference(lue.reference)
+    except ValidationError as erreur:
+        # The reader may already have said why the reference is missing (a list given…).
+        if lue.reference is not None or not any(e.champ == "reference" for e in lue.erreurs):
+            collecte.ajouter(lue.position, "reference", erreur.message)
     entete = _entete(lue, structure, codes, collecte)
     type_tva = entete.type_tva if entete is not None else _type_tva_lu(lue)
     if len(lue.lignes) > NOMBRE_MAXIMUM_DE_LIGNES:
@@ -664,8 +691,9 @@ def premiers_rangs(memoires: Sequence[MemoireLue]) -> dict[str, int]:
     reference is refused."""
     rangs: dict[str, int] = {}
     for lue in memoires:
-        if lue.reference is not None and lue.reference.strip():
-            rangs.setdefault(lue.reference.strip(), lue.rang)
+        reference = cle_de_reference(lue.reference)
+        if reference is not None:
+            rangs.setdefault(reference, lue.rang)
     return rangs
 
 

@@ -19,7 +19,13 @@ from chorus.adapters.storage.sqlite.lignes_sql import (
     en_json,
     instant_en_entier,
 )
-from chorus.domain.lots_statuts import RANG_DANS_LE_CYCLE, EvenementEnAttente, LotStatuts
+from chorus.domain.lots_statuts import (
+    RANG_DANS_LE_CYCLE,
+    EvenementEnAttente,
+    LotStatuts,
+    ResultatEvenement,
+    avec_issue_differee,
+)
 from chorus.ports.requetes import Page, Pagination
 
 # `ordre_evenement`, then the id: the instants as integers sort like the instants.
@@ -97,6 +103,18 @@ class DepotLotsStatuts(_Depot):
             (memoire_id,),
         ).fetchall()
         return [_attente_de(ligne) for ligne in lignes]
+
+    def noter_issue_differee(self, numero_lot: str, resultat: ResultatEvenement) -> None:
+        ligne = self._une("SELECT id, document FROM lots_statuts WHERE numero = ?", (numero_lot,))
+        if ligne is None:
+            return
+        lot = _lot_de(ligne)
+        nouveau = avec_issue_differee(lot, resultat)
+        if nouveau is not lot:
+            self._db.execute(
+                "UPDATE lots_statuts SET document = ? WHERE id = ?",
+                (ligne_lot(nouveau)["document"], lot.id),
+            )
 
     def retirer_de_l_attente(self, evenement_id: str) -> None:
         self._db.execute("DELETE FROM evenements_en_attente WHERE id = ?", (evenement_id,))

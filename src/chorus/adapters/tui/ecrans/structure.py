@@ -175,7 +175,12 @@ class EcranStructure(Screen[None]):
                     charger_etat, app.services, session.utilisateur, session.structure_id
                 )
             except DomainError as refus:
-                self._echec(refus.message)
+                if self.is_attached:
+                    self._echec(refus.message)
+                return
+            if not self.is_attached:
+                # The user left the screen while the store was read (F6 to act for another
+                # structure): there is nothing left to show it in.
                 return
             self.etat = etat
             s = etat.structure

@@ -741,8 +741,9 @@ class OngletDepotFlux(Horizontal):
         """Read the flux `numero` and its report, and show them."""
         app = chorus(self)
         try:
-            flux = await app.appeler(app.services.flux.obtenir, app.utilisateur_id, numero)
-            rapport = await app.appeler(app.services.flux.rapport, app.utilisateur_id, numero)
+            flux, rapport = await app.appeler(
+                app.services.flux.obtenir_avec_rapport, app.utilisateur_id, numero
+            )
         except DomainError as erreur:
             self.notify(erreur.message, severity="error", timeout=8)
             return

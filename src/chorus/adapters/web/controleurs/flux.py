@@ -376,8 +376,7 @@ class FluxControleur(Controller):
     ) -> Response[FluxSortie]:
         csv_demande = format_csv_demande(request)
         qui = acteur.utilisateur.id
-        flux = services.flux.obtenir(qui, numero_flux)
-        rapport = services.flux.rapport(qui, numero_flux)
+        flux, rapport = services.flux.obtenir_avec_rapport(qui, numero_flux)
         if csv_demande:
             export = flux_csv(
                 encoder(ENTETE_RAPPORT, lignes_rapport(rapport)), f"rapport-{flux.numero}.csv"
