@@ -143,6 +143,9 @@ def test_recherche_par_etat(snap_compare: Comparer, monde: Monde) -> None:
         recherche = espace.query_one(OngletRecherche)
         recherche.rechercher_par(structure_id=monde.structure.id, statut=None)
         await attendre(pilot, lambda: recherche.pages_affichees > 0)
+        # The results take the focus once shown (the footer then lists the table's keys):
+        # on a loaded machine that comes after the page itself.
+        await attendre(pilot, lambda: isinstance(pilot.app.focused, DataTable))
         await _sans_chargement(pilot)
 
     assert snap_compare(application(monde), terminal_size=TAILLE, run_before=chercher)
