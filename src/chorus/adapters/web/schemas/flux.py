@@ -68,26 +68,9 @@ class ResumeFluxSortie(msgspec.Struct, frozen=True):
     motif_rejet: str | None
 
 
-class FluxSortie(msgspec.Struct, frozen=True):
+class FluxSortie(ResumeFluxSortie, frozen=True):
     """A flux with its report, in file order (as far as the integration has gone)."""
 
-    numero_flux: str
-    statut: StatutFlux
-    libelle_statut: str
-    structure_id: str
-    format: FormatFlux
-    nom_fichier: str
-    envoi_direct: bool
-    deposant: str
-    date_depot: datetime
-    date_debut_traitement: datetime | None
-    date_fin_traitement: datetime | None
-    total: int | None
-    traites: int
-    integres: int
-    deja_integres: int
-    refuses: int
-    motif_rejet: str | None
     rapport: list[ResultatSortie]
 
 
